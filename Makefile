@@ -1,0 +1,68 @@
+# ClaimDesk. `make run` serves the product on the embedded default; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Test services for the second test phase (see README, "Tests").
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test test-sqlite test-postgres lint format bench migrations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Installs are stamped, so repeated runs skip pip unless the pins changed.
+$(VENV)/.run-deps: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -c requirements.lock -e .
+	touch $@
+
+$(VENV)/.dev-deps: $(VENV)/.run-deps
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $@
+
+run: $(VENV)/.run-deps
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py load_demo
+	@echo
+	@echo "  ClaimDesk is starting at http://127.0.0.1:$(PORT)/"
+	@echo "  Log in as: demo / claimdesk-demo   (Ctrl-C stops web and worker)"
+	@echo
+	CLAIMDESK_PORT=$(PORT) DJANGO_SETTINGS_MODULE=config.settings.local PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/honcho start -f Procfile.dev
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.dev-deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Phase 1: the embedded default (SQLite; tasks in-process, e2e tests through a real worker on
+# the SQLite-backed broker). Phase 2: PostgreSQL + Redis with a real worker for e2e tests.
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.dev-deps
+	@echo "== tests on SQLite (embedded default) =="
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.dev-deps
+	@echo "== tests on PostgreSQL + Redis =="
+	@$(BIN)/python -m tests.services_check "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev-deps
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m benchmarks.pipeline
+
+migrations: $(VENV)/.dev-deps
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py makemigrations
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,108 @@
+"""Admin: articles can be submitted here too; creation goes through the same service as the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from claims.errors import ApplicationError
+from claims.models import Article, Claim, Evidence, SourceDocument
+from claims.selectors import article_progress
+from claims.services.articles import article_retry, article_submit
+
+
+class ArticleSubmitForm(forms.ModelForm[Article]):
+    html = forms.CharField(widget=forms.Textarea, required=False, help_text="Paste a page's HTML…")
+    text = forms.CharField(widget=forms.Textarea, required=False, help_text="…or plain text.")
+
+    class Meta:
+        model = Article
+        fields = ["source_url"]
+        labels = {"source_url": "URL"}
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin[Article]):
+    list_display = ["id", "title", "outlet", "state", "progress", "claims_total", "created_at"]
+    list_filter = ["state", "input_kind", "language"]
+    search_fields = ["title", "source_url", "outlet"]
+    actions = ["retry"]
+    readonly_fields = [
+        "input_kind",
+        "canonical_url",
+        "submission_hash",
+        "content_hash",
+        "state",
+        "attempts",
+        "last_error",
+        "claims_total",
+        "duplicate_of",
+        "progressed_at",
+        "created_at",
+        "updated_at",
+    ]
+
+    @admin.display(description="pipeline")
+    def progress(self, article: Article) -> str:
+        return article_progress(article=article).label
+
+    def get_form(
+        self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = ArticleSubmitForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Article | None = None) -> Any:
+        if obj is None:
+            return ["source_url", "html", "text"]
+        return super().get_fields(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        try:
+            article, created = article_submit(
+                url=form.cleaned_data.get("source_url", ""),
+                html=form.cleaned_data.get("html", ""),
+                text=form.cleaned_data.get("text", ""),
+                submitted_by=request.user,  # type: ignore[arg-type]
+            )
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        obj.pk = article.pk
+        if not created:
+            messages.info(request, f"Already submitted as article {article.pk}.")
+
+    @admin.action(description="Retry the selected failed articles")
+    def retry(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        for article in queryset.filter(state=Article.State.FAILED):
+            article_retry(article_id=article.pk)
+        messages.success(request, "Failed articles were re-queued.")
+
+
+class EvidenceInline(admin.TabularInline[Evidence, Claim]):
+    model = Evidence
+    extra = 0
+    fields = ("provider", "title", "url", "score", "stance")
+    readonly_fields = ("provider", "title", "url", "score", "stance")
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin[Claim]):
+    list_display = ["id", "text", "speaker", "checkworthiness", "claim_type", "evidence_state"]
+    list_filter = ["claim_type", "evidence_state"]
+    search_fields = ["text", "speaker"]
+    raw_id_fields = ["article"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin[SourceDocument]):
+    list_display = ["title", "publisher", "licence", "created_at"]
+    search_fields = ["title", "url"]

@@ -1,0 +1,149 @@
+"""Articles over REST: push one in (202 + a status URL), then poll its pipeline state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import parsers, serializers, status
+from rest_framework.exceptions import UnsupportedMediaType
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from claims.errors import ApplicationError
+from claims.models import Article
+from claims.selectors import ArticleProgress, article_get, article_progress
+from claims.services.articles import article_retry, article_submit
+from claims.text import decode_bytes
+
+
+class RawTextParser(parsers.BaseParser):
+    """Accept a page or text as the raw body, whatever its encoding (decoded in the view)."""
+
+    media_type = "text/*"
+
+    def parse(
+        self, stream: Any, media_type: str | None = None, parser_context: Any = None
+    ) -> dict[str, bytes]:
+        return {"raw": bytes(stream.read()) if stream is not None else b""}
+
+
+class ArticleOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    url = serializers.CharField(source="source_url")
+    title = serializers.CharField()
+    outlet = serializers.CharField()
+    byline = serializers.CharField()
+    language = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    state = serializers.CharField()
+    status = serializers.SerializerMethodField()
+    claims_total = serializers.IntegerField()
+    claims_with_evidence = serializers.SerializerMethodField()
+    attempts = serializers.IntegerField()
+    last_error = serializers.CharField()
+    duplicate_of = serializers.IntegerField(source="duplicate_of_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    def _progress(self, article: Article) -> ArticleProgress:
+        # Both method fields read one progress object: one count query per article, not two.
+        cache: dict[int, ArticleProgress] = self.context.setdefault("progress", {})
+        if article.pk not in cache:
+            cache[article.pk] = article_progress(article=article)
+        return cache[article.pk]
+
+    def get_status(self, article: Article) -> str:
+        return self._progress(article).label
+
+    def get_claims_with_evidence(self, article: Article) -> int:
+        return self._progress(article).claims_with_evidence
+
+
+def _article_response(request: Request, article: Article, http_status: int) -> Response:
+    location = request.build_absolute_uri(reverse("api:article-detail", args=[article.pk]))
+    return Response(
+        ArticleOutputSerializer(article).data, status=http_status, headers={"Location": location}
+    )
+
+
+class ArticleCreateApi(APIView):
+    parser_classes = [parsers.JSONParser, RawTextParser]
+
+    class InputSerializer(serializers.Serializer[Any]):
+        url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
+        html = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+        text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={202: ArticleOutputSerializer, 200: ArticleOutputSerializer},
+        summary="Submit an article (url, html or text) for checking",
+        description=(
+            "Returns 202 and a Location header for the new article's status, or 200 with the "
+            "existing article when the same URL or text was submitted before. The body may also "
+            "be raw `text/html` or `text/plain` in any encoding (`?url=` names its page)."
+        ),
+        examples=[OpenApiExample("By URL", value={"url": "https://example.org/news/1"})],
+    )
+    def post(self, request: Request) -> Response:
+        limit = settings.CLAIMDESK_MAX_ARTICLE_BYTES
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > limit + 64 * 1024:
+            raise ApplicationError(
+                f"The request body is {length} bytes; the limit is {limit} bytes.",
+                code="too_large",
+                status=413,
+            )
+        content_type = request.content_type.split(";")[0].strip().lower()
+        if content_type.startswith("text/"):
+            body = decode_bytes(
+                request.data["raw"], request.encoding or _charset(request.content_type)
+            )
+            fields = {"html" if content_type == "text/html" else "text": body}
+            fields["url"] = request.query_params.get("url", "")
+        elif content_type == "application/json":
+            serializer = self.InputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            fields = dict(serializer.validated_data)
+        else:
+            raise UnsupportedMediaType(content_type)
+        article, created = article_submit(
+            url=fields.get("url", ""),
+            html=fields.get("html", ""),
+            text=fields.get("text", ""),
+            submitted_by=request.user if request.user.is_authenticated else None,
+        )
+        return _article_response(
+            request, article, status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
+        )
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip('"')
+    return None
+
+
+class ArticleDetailApi(APIView):
+    @extend_schema(responses=ArticleOutputSerializer, summary="An article and its pipeline state")
+    def get(self, request: Request, article_id: int) -> Response:
+        article = article_get(article_id=article_id)
+        if article is None:
+            raise ApplicationError(
+                f"No article with id {article_id}.", code="not_found", status=404
+            )
+        return Response(ArticleOutputSerializer(article).data)
+
+
+class ArticleRetryApi(APIView):
+    @extend_schema(
+        request=None, responses={202: ArticleOutputSerializer}, summary="Retry a failed article"
+    )
+    def post(self, request: Request, article_id: int) -> Response:
+        article = article_retry(article_id=article_id)
+        return _article_response(request, article, status.HTTP_202_ACCEPTED)

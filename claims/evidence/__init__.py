@@ -1,0 +1,1 @@
+"""Evidence gathering: providers that find candidate sources for a claim."""

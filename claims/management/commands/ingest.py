@@ -1,0 +1,113 @@
+"""`manage.py ingest PATH_OR_URL...`: submit files, folders and URLs; `--wait` for the queue."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from claims.errors import ApplicationError
+from claims.models import Article
+from claims.selectors import article_progress
+from claims.services.articles import article_submit
+from claims.text import decode_bytes, looks_like_html
+
+SUFFIXES = {".html", ".htm", ".txt", ".text", ".md"}
+
+
+def _expand(targets: list[str]) -> list[str]:
+    found: list[str] = []
+    for target in targets:
+        if target.startswith(("http://", "https://")):
+            found.append(target)
+            continue
+        path = Path(target)
+        if path.is_dir():
+            found.extend(
+                str(p)
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in SUFFIXES
+            )
+        elif path.is_file():
+            found.append(str(path))
+        else:
+            raise CommandError(f"{target}: no such file, folder or http(s) URL")
+    return found
+
+
+class Command(BaseCommand):
+    help = "Submit articles from files, folders (.html/.txt/.md) or URLs to the pipeline."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
+        parser.add_argument(
+            "--wait", action="store_true", help="Block until every article is done."
+        )
+        parser.add_argument(
+            "--timeout", type=float, default=600.0, help="Seconds --wait gives up after."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        targets = _expand(options["targets"])
+        if not targets:
+            raise CommandError("Nothing to ingest: no .html/.htm/.txt/.md files found.")
+        ids: list[int] = []
+        problems: list[str] = []
+        for target in tqdm(targets, desc="submitting", unit="article", disable=None):
+            try:
+                ids.append(self._submit(target))
+            except ApplicationError as exc:
+                problems.append(f"{target}: {exc.message}")
+        for problem in problems:
+            self.stderr.write(problem)
+        self.stdout.write(f"Submitted {len(ids)} article(s); {len(problems)} refused.")
+        if options["wait"] and ids:
+            self._wait(ids, options["timeout"])
+        if problems:
+            raise CommandError(f"{len(problems)} target(s) could not be submitted.")
+
+    @staticmethod
+    def _submit(target: str) -> int:
+        if target.startswith(("http://", "https://")):
+            article, _ = article_submit(url=target)
+            return article.pk
+        raw = Path(target).read_bytes()
+        body = decode_bytes(raw)
+        if looks_like_html(body) or target.lower().endswith((".html", ".htm")):
+            article, _ = article_submit(html=body)
+        else:
+            article, _ = article_submit(text=body)
+        return article.pk
+
+    def _wait(self, ids: list[int], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        working = set(Article.WORKING_STATES)
+        with tqdm(total=len(ids), desc="processing", unit="article", disable=None) as bar:
+            done = 0
+            while True:
+                states = dict(Article.objects.filter(pk__in=ids).values_list("pk", "state"))
+                finished = sum(1 for state in states.values() if state not in working)
+                bar.update(finished - done)
+                done = finished
+                if finished == len(ids) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+        self._summary(ids)
+        if done < len(ids):
+            raise CommandError(
+                f"Timed out after {timeout:.0f}s with {len(ids) - done} article(s) still working."
+                " Is a worker running? (make run starts one; or: celery -A config worker)"
+            )
+
+    def _summary(self, ids: list[int]) -> None:
+        for article in Article.objects.filter(pk__in=ids).order_by("pk"):
+            label = article_progress(article=article).label
+            name = article.title or article.source_url or "(untitled)"
+            self.stdout.write(
+                f"  #{article.pk} {name[:70]}: {label}, {article.claims_total} claim(s)"
+            )
+        total = sum(Article.objects.filter(pk__in=ids).values_list("claims_total", flat=True))
+        self.stdout.write(f"{total} claim(s) in the review queue from {len(ids)} article(s).")

@@ -1,0 +1,202 @@
+"""Articles flow ingest → extract → gather evidence; each step's results are stored here."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class Article(models.Model):
+    """A piece of journalism submitted for checking, and where it is in the pipeline."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "queued"
+        FETCHING = "fetching", "fetching"
+        EXTRACTING = "extracting", "extracting claims"
+        GATHERING = "gathering", "gathering evidence"
+        READY = "ready", "ready for review"
+        DUPLICATE = "duplicate", "duplicate"
+        FAILED = "failed", "failed"
+
+    # States in which a worker still owes the article some work (the sweeper watches these).
+    WORKING_STATES = (State.QUEUED, State.FETCHING, State.EXTRACTING, State.GATHERING)
+
+    class InputKind(models.TextChoices):
+        URL = "url", "URL"
+        HTML = "html", "HTML"
+        TEXT = "text", "plain text"
+
+    input_kind = models.CharField(max_length=8, choices=InputKind.choices)
+    source_url = models.URLField(max_length=2048, blank=True)
+    # Normalised form of the submitted URL (or the page's canonical link): the dedup key for URLs.
+    canonical_url = models.URLField(max_length=2048, blank=True)
+    # Hash of the normalised submitted text/HTML: the dedup key for pasted content.
+    submission_hash = models.CharField(max_length=64, blank=True)
+    raw_content = models.TextField(blank=True, help_text="Submitted or fetched HTML/text.")
+    outlet = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    byline = models.CharField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    text = models.TextField(blank=True, help_text="Extracted article text; claim offsets index it.")
+    # Hash of the normalised extracted text: two URLs serving the same story are one article.
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    # Last time a worker moved this article forward; the sweeper re-enqueues stale ones.
+    progressed_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claims_total = models.PositiveIntegerField(default=0)
+    submitted_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["canonical_url"],
+                condition=~Q(canonical_url=""),
+                name="article_unique_canonical_url",
+            ),
+            models.UniqueConstraint(
+                fields=["submission_hash"],
+                condition=~Q(submission_hash=""),
+                name="article_unique_submission_hash",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "progressed_at"])]
+
+    def __str__(self) -> str:
+        return self.title or self.source_url or f"Article {self.pk}"
+
+
+class Claim(models.Model):
+    """A check-worthy statement found in an article, anchored to its sentence by offsets."""
+
+    class ClaimType(models.TextChoices):
+        STATISTIC = "statistic", "statistic / number"
+        QUOTATION = "quotation", "quotation"
+        CAUSAL = "causal", "causal"
+        PREDICTION = "prediction", "prediction"
+        LAW_POLICY = "law_policy", "law / policy"
+        EVENT = "event", "event"
+        OTHER = "other", "other"
+
+    class EvidenceState(models.TextChoices):
+        PENDING = "pending", "pending"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    text = models.TextField(help_text="The claim as stated in the article.")
+    self_contained_text = models.TextField(
+        help_text="The claim rewritten to stand alone (pronouns resolved)."
+    )
+    sentence = models.TextField(help_text="The full sentence the claim was found in.")
+    sentence_start = models.PositiveIntegerField()
+    sentence_end = models.PositiveIntegerField()
+    speaker = models.CharField(max_length=200, blank=True)
+    outlet = models.CharField(max_length=200, blank=True)
+    is_quote = models.BooleanField(default=False)
+    checkworthiness = models.FloatField()
+    claim_type = models.CharField(max_length=16, choices=ClaimType.choices, default=ClaimType.OTHER)
+    # Hash of the normalised claim text: the same claim seen in two articles shares it.
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    evidence_state = models.CharField(
+        max_length=8, choices=EvidenceState.choices, default=EvidenceState.PENDING
+    )
+    # Providers that failed while gathering, so reviewers know the list may be incomplete.
+    evidence_errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article_id", "sentence_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "sentence_start"], name="claim_unique_sentence_in_article"
+            ),
+            models.CheckConstraint(
+                condition=Q(sentence_end__gt=models.F("sentence_start")),
+                name="claim_sentence_span_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class SourceDocument(models.Model):
+    """A reference document in the newsroom's source library (saved pages, reports, wikis)."""
+
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=2048, unique=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    licence = models.CharField(max_length=100, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SourcePassage(models.Model):
+    """A searchable span of a source document (offsets index `SourceDocument.text`)."""
+
+    document = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="passages")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["document_id", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "start"], name="passage_unique_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Evidence(models.Model):
+    """A candidate source for a claim, found by a provider: a hint for reviewers, not a verdict."""
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "supports"
+        REFUTES = "refutes", "refutes"
+        NEITHER = "neither", "not enough info"
+        UNKNOWN = "", "not assessed"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    provider = models.CharField(max_length=50)
+    url = models.URLField(max_length=2048)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    snippet = models.TextField(blank=True)
+    score = models.FloatField()
+    stance = models.CharField(max_length=8, choices=Stance.choices, blank=True, default="")
+    stance_confidence = models.FloatField(null=True, blank=True)
+    passage = models.ForeignKey(
+        SourcePassage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Hash of provider + url + snippet: re-running the gatherer must not add the same hit twice.
+    hit_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "hit_key"], name="evidence_unique_hit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.title or self.url}"

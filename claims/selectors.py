@@ -1,0 +1,46 @@
+"""Reads for articles and their pipeline progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from claims.models import Article, Claim, Evidence
+
+
+@dataclass(frozen=True)
+class ArticleProgress:
+    state: str
+    label: str  # what a person reads: "gathering evidence (3/7)", "failed: reason"
+    claims_total: int
+    claims_with_evidence: int
+
+
+def article_get(*, article_id: int) -> Article | None:
+    return Article.objects.filter(pk=article_id).first()
+
+
+def article_progress(*, article: Article) -> ArticleProgress:
+    done = article.claims.filter(~Q(evidence_state=Claim.EvidenceState.PENDING)).count()
+    label = article.get_state_display()
+    if article.state == Article.State.GATHERING:
+        label = f"{label} ({done}/{article.claims_total})"
+    elif article.state == Article.State.FAILED and article.last_error:
+        label = f"{label}: {article.last_error}"
+    elif article.state == Article.State.DUPLICATE and article.duplicate_of_id:
+        label = f"{label} of article {article.duplicate_of_id}"
+    return ArticleProgress(
+        state=article.state,
+        label=label,
+        claims_total=article.claims_total,
+        claims_with_evidence=done,
+    )
+
+
+def article_list_with_counts() -> QuerySet[Article]:
+    return Article.objects.annotate(n_claims=Count("claims")).order_by("-created_at", "-id")
+
+
+def claim_evidence(*, claim: Claim) -> QuerySet[Evidence]:
+    return claim.evidence.order_by("-score", "id")

@@ -1,0 +1,118 @@
+"""Bytes → text → article fields. Pure functions: no database, no network."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import trafilatura
+from charset_normalizer import from_bytes
+from django.utils.dateparse import parse_date, parse_datetime
+
+from claims.errors import ApplicationError
+
+_WHITESPACE = re.compile(r"\s+")
+_HTML_SNIFF = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    rb"(?:<!doctype html|<html|<head|<body|<article|<main|<div|<meta|<title|<p[ >])",
+    re.I | re.S,
+)
+
+
+def decode_bytes(data: bytes, declared_charset: str | None = None) -> str:
+    """Decode a body whose encoding may be wrong or unstated.
+
+    The declared charset wins when it decodes cleanly; otherwise charset-normalizer guesses.
+    Bytes that look binary are refused, because extracting "text" from them yields garbage claims.
+    """
+    if b"\x00" in data[:4096]:
+        raise ApplicationError(
+            "The body looks binary (it contains NUL bytes); send HTML or plain text.",
+            code="not_text",
+        )
+    if declared_charset:
+        try:
+            return data.decode(declared_charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise ApplicationError(
+            "The body could not be decoded as text in any known encoding.", code="not_text"
+        )
+    return str(best)
+
+
+def looks_like_html(data: bytes | str) -> bool:
+    head = data[:512].encode() if isinstance(data, str) else data[:512]
+    return bool(_HTML_SNIFF.match(head))
+
+
+def normalise_for_hash(text: str) -> str:
+    """Case-, width- and whitespace-insensitive form used for duplicate detection."""
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalise_for_hash(text).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ExtractedPage:
+    text: str
+    title: str = ""
+    byline: str = ""
+    outlet: str = ""
+    canonical_url: str = ""
+    published_at: datetime | None = None
+    language: str = ""
+
+
+def _parse_published(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    moment = parse_datetime(value)
+    if moment is None:
+        day = parse_date(value[:10])
+        moment = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def extract_from_html(html: str, *, url: str = "") -> ExtractedPage:
+    """Main text and metadata of a web page, via trafilatura (boilerplate, scripts, nav removed)."""
+    text = trafilatura.extract(
+        html,
+        url=url or None,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+    )
+    metadata = trafilatura.extract_metadata(html, default_url=url or None)
+    return ExtractedPage(
+        text=(text or "").strip(),
+        title=(metadata.title or "") if metadata else "",
+        byline=(metadata.author or "") if metadata else "",
+        outlet=(metadata.sitename or "") if metadata else "",
+        canonical_url=(metadata.url or "") if metadata else "",
+        published_at=_parse_published(metadata.date if metadata else None),
+        language=(metadata.language or "") if metadata else "",
+    )
+
+
+def extract_from_text(text: str) -> ExtractedPage:
+    """Plain text: the first short line is taken as the headline when it looks like one."""
+    cleaned = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    first, _, rest = cleaned.partition("\n")
+    is_headline = rest and len(first) <= 200 and not first.rstrip().endswith((".", "?", "!"))
+    if is_headline:
+        return ExtractedPage(text=rest.strip(), title=first.strip())
+    return ExtractedPage(text=cleaned)

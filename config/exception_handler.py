@@ -1,0 +1,46 @@
+"""One place that turns errors into HTTP responses: RFC 9457 problem details for the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from claims.errors import ApplicationError
+
+PROBLEM_TYPE_BASE = "https://claimdesk.example/problems/"
+
+
+def _problem(status: int, code: str, detail: Any, extra: dict[str, Any] | None = None) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": code.replace("_", " ").capitalize(),
+        "status": status,
+        "detail": detail if isinstance(detail, str) else "The request has invalid fields.",
+        "code": code,
+    }
+    if not isinstance(detail, str):
+        body["errors"] = detail  # field → messages, so clients can say which field to fix
+    body.update(extra or {})
+    return Response(body, status=status, content_type="application/problem+json")
+
+
+def claimdesk_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        return _problem(exc.status, exc.code, exc.message, exc.extra)
+    response = exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    detail = exc.detail
+    if isinstance(detail, dict | list):
+        problem = _problem(response.status_code, exc.default_code, detail)
+    else:
+        problem = _problem(
+            response.status_code, getattr(detail, "code", exc.default_code), str(detail)
+        )
+    for header in ("Retry-After", "WWW-Authenticate", "Allow"):
+        if header in response:
+            problem[header] = response[header]
+    return problem

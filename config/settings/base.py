@@ -1,0 +1,220 @@
+"""Settings shared by every environment; everything deployment-specific comes from env vars."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import django_stubs_ext
+import environ
+
+# Lets runtime code subscript Django generics (ModelAdmin[Article]) as the type stubs do.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(environ.Env().str("CLAIMDESK_VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env()
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
+    env.read_env(str(BASE_DIR / ".env"))
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en"
+USE_I18N = True
+USE_TZ = True
+SITE_NAME = env.str("CLAIMDESK_SITE_NAME", default="ClaimDesk")
+
+# --- Database -------------------------------------------------------------------------------
+# The embedded default is a SQLite file; DATABASE_URL=postgres://... switches to PostgreSQL.
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'claimdesk.sqlite3'}")
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web and worker processes write the same file: WAL lets readers run beside one writer,
+    # IMMEDIATE transactions take the write lock up front instead of failing on upgrade, and
+    # the timeout makes a writer wait for the lock rather than raise "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Apps -----------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "claims",
+    "reviews",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Request size ---------------------------------------------------------------------------
+# Largest article body accepted (API upload, ingest command, fetched page). Larger → 413 / failed.
+CLAIMDESK_MAX_ARTICLE_BYTES = env.int("CLAIMDESK_MAX_ARTICLE_BYTES", default=5 * 1024 * 1024)
+# Django must let the body through so the API can answer 413 itself rather than a bare 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = CLAIMDESK_MAX_ARTICLE_BYTES * 2
+
+# --- Outbound HTTP (article URLs, providers) -------------------------------------------------
+CLAIMDESK_FETCH_TIMEOUT_S = env.float("CLAIMDESK_FETCH_TIMEOUT_S", default=15.0)
+CLAIMDESK_FETCH_MAX_REDIRECTS = env.int("CLAIMDESK_FETCH_MAX_REDIRECTS", default=5)
+CLAIMDESK_FETCH_USER_AGENT = env.str(
+    "CLAIMDESK_FETCH_USER_AGENT", default="ClaimDesk/0.1 (+https://github.com/claimdesk)"
+)
+# Hosts (names or IPs) that may be fetched although they resolve to private, loopback or
+# link-local addresses, e.g. an intranet CMS. Empty by default: the SSRF guard blocks them.
+CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS: list[str] = env.list(
+    "CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS", default=[]
+)
+
+# --- Pipeline -------------------------------------------------------------------------------
+# Sentences scoring at least this are stored as claims (issue #4 replaces the scorer).
+CLAIMDESK_CHECKWORTHY_THRESHOLD = env.float("CLAIMDESK_CHECKWORTHY_THRESHOLD", default=0.5)
+CLAIMDESK_EVIDENCE_PER_CLAIM = env.int("CLAIMDESK_EVIDENCE_PER_CLAIM", default=5)
+# An article that has not moved for this long in a working state is re-enqueued by the sweeper.
+CLAIMDESK_PIPELINE_STUCK_AFTER = timedelta(
+    seconds=env.int("CLAIMDESK_PIPELINE_STUCK_AFTER_S", default=10 * 60)
+)
+# After this many starts the sweeper gives up and marks the article failed.
+CLAIMDESK_PIPELINE_MAX_ATTEMPTS = env.int("CLAIMDESK_PIPELINE_MAX_ATTEMPTS", default=5)
+# Called with article_id once an article's claims have their evidence: the hand-off from the
+# pipeline (claims app) to the review queue (reviews app), named here so claims never imports it.
+CLAIMDESK_REVIEW_HANDOFF = "reviews.services.review_items_enqueue_for_article"
+
+# --- Celery ---------------------------------------------------------------------------------
+# Embedded default: kombu's SQLAlchemy transport on a SQLite file next to the database, so the
+# pipeline is a real asynchronous queue with no broker to install. REDIS_URL or
+# CELERY_BROKER_URL switch to Redis (or any broker kombu supports).
+REDIS_URL = env.str("REDIS_URL", default="")
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL",
+    default=REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}",
+)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+if CELERY_BROKER_URL.startswith("redis"):
+    # An unacknowledged message (worker killed hard) goes back to the queue after this long.
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
+        "CELERY_VISIBILITY_TIMEOUT_S", default=3600
+    )
+# Progress and results live on the Article row, so task results are not stored.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died is put back on the queue rather than dropped.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+CELERY_TASK_DEFAULT_QUEUE = "pipeline"
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "pipeline-sweep-stuck": {
+        "task": "claims.pipeline_sweep_stuck",
+        "schedule": env.float("CLAIMDESK_SWEEP_EVERY_S", default=60.0),
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- REST framework -------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "config.exception_handler.claimdesk_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ClaimDesk API",
+    "DESCRIPTION": "Push articles in, pull reviewed claims out.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's assets are served from this install, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Logging --------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Evidence providers, in the order their hits are listed (issue #5 adds external providers).
+CLAIMDESK_EVIDENCE_PROVIDERS = env.list(
+    "CLAIMDESK_EVIDENCE_PROVIDERS", default=["claims.evidence.library.LibraryProvider"]
+)

@@ -1,0 +1,208 @@
+"""Pipeline services with in-process tasks (eager): each step, re-runs, failures, the sweeper."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from claims.errors import TransientError
+from claims.evidence.base import EvidenceCandidate, ProviderUnavailableError
+from claims.models import Article, Claim, Evidence
+from claims.services import pipeline
+from claims.services.articles import article_retry, article_submit
+from claims.services.sources import source_document_upsert
+from reviews.models import Activity, ReviewItem
+
+ARTICLE = """Sea levels rising faster
+Global sea level rose by about 20 centimetres between 1900 and 2018, according to the IPCC.
+"The rate of rise has doubled since the 1990s," said Dr. Jane Smith, an oceanographer.
+Is this the end of coastal cities? We should all worry.
+Carbon dioxide concentrations reached 420 parts per million in 2023, scientists reported."""
+
+
+@pytest.fixture
+def library(db):
+    source_document_upsert(
+        url="https://en.wikipedia.org/wiki/Sea_level_rise",
+        title="Sea level rise",
+        publisher="Wikipedia",
+        text=(
+            "Between 1901 and 2018, the global mean sea level rose by 15–25 cm. "
+            "The rate of sea level rise has accelerated since the 1990s. "
+            "Penguins live in the Southern Hemisphere."
+        ),
+    )
+
+
+@pytest.fixture
+def run_tasks(django_capture_on_commit_callbacks):
+    """Run everything a service enqueues, including what those tasks enqueue in turn."""
+
+    def run(service, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return service(**kwargs)
+
+    return run
+
+
+def test_text_article_goes_all_the_way_to_the_queue(workflow, library, run_tasks):
+    article, _ = run_tasks(article_submit, text=ARTICLE)
+    article.refresh_from_db()
+    assert article.state == Article.State.READY
+    assert article.title == "Sea levels rising faster"
+    claims = list(article.claims.all())
+    texts = [c.text for c in claims]
+    assert any("20 centimetres" in t for t in texts)
+    assert not any(t.endswith("?") for t in texts)  # the rhetorical question is not a claim
+    assert article.claims_total == len(claims)
+    for claim in claims:
+        assert article.text[claim.sentence_start : claim.sentence_end] == claim.sentence
+        assert claim.evidence_state == Claim.EvidenceState.DONE
+    quote = next(c for c in claims if "doubled" in c.text)
+    assert quote.speaker == "Dr. Jane Smith"
+    assert quote.is_quote
+    sea_claim = next(c for c in claims if "20 centimetres" in c.text)
+    assert sea_claim.evidence.filter(snippet__contains="15–25 cm").exists()
+    assert ReviewItem.objects.filter(claim__article=article).count() == len(claims)
+    assert Activity.objects.filter(claim__article=article, verb="queued").count() == len(claims)
+
+
+def test_every_step_can_run_twice_without_harm(workflow, library, run_tasks):
+    article, _ = run_tasks(article_submit, text=ARTICLE)
+    counts = (Claim.objects.count(), Evidence.objects.count(), ReviewItem.objects.count())
+    run_tasks(pipeline.article_extract, article_id=article.pk)
+    for claim in Claim.objects.all():
+        run_tasks(pipeline.claim_gather_evidence, claim_id=claim.pk)
+    run_tasks(pipeline.article_finish, article_id=article.pk)
+    assert (Claim.objects.count(), Evidence.objects.count(), ReviewItem.objects.count()) == counts
+    article.refresh_from_db()
+    assert article.attempts == 1
+
+
+def test_same_story_under_another_url_is_a_duplicate(workflow, local_server, run_tasks):
+    page = f"<html><body><article><p>{ARTICLE}</p></article></body></html>".encode()
+    local_server.routes["/one"] = (200, {"Content-Type": "text/html"}, page)
+    local_server.routes["/two"] = (200, {"Content-Type": "text/html"}, page)
+    first, _ = run_tasks(article_submit, url=local_server.url("/one"))
+    second, _ = run_tasks(article_submit, url=local_server.url("/two"))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.state == Article.State.READY
+    assert second.state == Article.State.DUPLICATE
+    assert second.duplicate_of_id == first.pk
+    assert second.claims.count() == 0
+
+
+def test_unreachable_url_fails_with_reason_and_can_be_retried(workflow, local_server, run_tasks):
+    local_server.routes["/gone"] = (404, {}, b"")
+    article, _ = run_tasks(article_submit, url=local_server.url("/gone"))
+    article.refresh_from_db()
+    assert article.state == Article.State.FAILED
+    assert "404" in article.last_error
+    local_server.routes["/gone"] = (200, {"Content-Type": "text/plain"}, ARTICLE.encode())
+    run_tasks(article_retry, article_id=article.pk)
+    article.refresh_from_db()
+    assert article.state == Article.State.READY
+    assert article.claims.count() > 0
+
+
+def test_transient_fetch_error_propagates_for_retry(db, local_server):
+    local_server.routes["/busy"] = (503, {}, b"")
+    article, _ = article_submit(url=local_server.url("/busy"))
+    with pytest.raises(TransientError):
+        pipeline.article_fetch(article_id=article.pk)
+    article.refresh_from_db()
+    assert article.state == Article.State.FETCHING  # still owed work: a retry or the sweeper
+
+
+def test_retries_exhausted_marks_failed(db, local_server, settings):
+    """The task's on_failure hook records the final error on the article."""
+    from claims.tasks import article_fetch
+
+    local_server.routes["/busy"] = (503, {}, b"")
+    article, _ = article_submit(url=local_server.url("/busy"))
+    article_fetch.max_retries = 0
+    try:
+        # throw=False: handle the failure as a worker does (eager propagation skips on_failure).
+        result = article_fetch.apply(kwargs={"article_id": article.pk}, throw=False)
+    finally:
+        article_fetch.max_retries = 5
+    assert result.failed()
+    article.refresh_from_db()
+    assert article.state == Article.State.FAILED
+    assert "503" in article.last_error
+
+
+def test_article_without_text_fails_clearly(workflow, run_tasks):
+    article, _ = run_tasks(article_submit, html="<html><body><nav>Menu</nav><p>.</p></body></html>")
+    article.refresh_from_db()
+    assert article.state == Article.State.FAILED
+    assert article.last_error == "No article text could be extracted."
+
+
+def test_provider_outage_degrades_gracefully(workflow, library, run_tasks, monkeypatch):
+    class DownProvider:
+        name = "factcheck-api"
+
+        def search(self, claim_text: str, *, limit: int) -> list[EvidenceCandidate]:
+            raise ProviderUnavailableError("HTTP 503")
+
+    from claims.evidence import base
+
+    real = base.get_providers()
+    monkeypatch.setattr(pipeline, "get_providers", lambda: (*real, DownProvider()))
+    article, _ = run_tasks(article_submit, text=ARTICLE)
+    article.refresh_from_db()
+    assert article.state == Article.State.READY
+    claim = article.claims.first()
+    assert claim.evidence_errors == ["factcheck-api unavailable"]
+    assert claim.evidence.exists()  # the library still answered
+
+
+def test_sweeper_reenqueues_stuck_articles_then_gives_up(workflow, run_tasks, settings):
+    article, _ = article_submit(text=ARTICLE)  # committed, but its task message was "lost"
+    Article.objects.filter(pk=article.pk).update(progressed_at=timezone.now() - timedelta(hours=1))
+    assert run_tasks(pipeline.pipeline_sweep_stuck) == 1
+    article.refresh_from_db()
+    assert article.state == Article.State.READY
+
+    stuck, _ = article_submit(text="Another article. It has 3 numbers like 42 and 7 in it today.")
+    Article.objects.filter(pk=stuck.pk).update(
+        state=Article.State.EXTRACTING,
+        attempts=settings.CLAIMDESK_PIPELINE_MAX_ATTEMPTS,
+        progressed_at=timezone.now() - timedelta(hours=1),
+    )
+    run_tasks(pipeline.pipeline_sweep_stuck)
+    stuck.refresh_from_db()
+    assert stuck.state == Article.State.FAILED
+    assert "Gave up after" in stuck.last_error
+
+
+def test_sweeper_leaves_recent_work_alone(workflow):
+    article, _ = article_submit(text=ARTICLE)
+    assert pipeline.pipeline_sweep_stuck() == 0
+    article.refresh_from_db()
+    assert article.state == Article.State.QUEUED
+
+
+def test_unknown_ids_are_a_quiet_no_op(db):
+    pipeline.article_fetch(article_id=987654)
+    pipeline.article_extract(article_id=987654)
+    pipeline.claim_gather_evidence(claim_id=987654)
+    pipeline.article_finish(article_id=987654)
+
+
+def test_reindexing_a_source_does_not_duplicate_passages(db, library):
+    from claims.models import SourcePassage
+
+    before = SourcePassage.objects.count()
+    source_document_upsert(
+        url="https://en.wikipedia.org/wiki/Sea_level_rise",
+        title="Sea level rise",
+        text=(
+            "Between 1901 and 2018, the global mean sea level rose by 15–25 cm. "
+            "The rate of sea level rise has accelerated since the 1990s. "
+            "Penguins live in the Southern Hemisphere."
+        ),
+    )
+    assert SourcePassage.objects.count() == before

@@ -1,0 +1,60 @@
+"""factory_boy factories for the domain models."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth.models import User
+
+from claims.models import Article, Claim
+from reviews.models import ReviewItem, Status
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"checker{n}")
+    password = factory.django.Password("pw-for-tests")
+
+
+SENTENCE = "Global sea level rose by about 20 centimetres between 1900 and 2018."
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    input_kind = Article.InputKind.TEXT
+    title = factory.Sequence(lambda n: f"Article {n}")
+    outlet = "The Test Gazette"
+    text = factory.LazyAttribute(lambda _: f"Intro line here. {SENTENCE} Outro.")
+    raw_content = factory.LazyAttribute(lambda a: a.text)
+    submission_hash = factory.Sequence(lambda n: f"{n:064x}")
+    state = Article.State.READY
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    article = factory.SubFactory(ArticleFactory)
+    text = SENTENCE
+    self_contained_text = SENTENCE
+    sentence = SENTENCE
+    sentence_start = 17
+    sentence_end = 17 + len(SENTENCE)
+    speaker = "Dr Jane Smith"
+    checkworthiness = 0.8
+    claim_type = Claim.ClaimType.STATISTIC
+    fingerprint = factory.Sequence(lambda n: f"{n:064x}")
+    evidence_state = Claim.EvidenceState.DONE
+
+
+class ReviewItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewItem
+
+    claim = factory.SubFactory(ClaimFactory)
+    status = factory.LazyFunction(lambda: Status.objects.get(is_initial=True))
+    priority = 0.5
