@@ -50,7 +50,9 @@ class Article(models.Model):
     )
     # Last time a worker moved this article forward; the sweeper re-enqueues stale ones.
     progressed_at = models.DateTimeField(auto_now_add=True)
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(
+        default=0, help_text="How many times the current step has been started."
+    )
     last_error = models.TextField(blank=True)
     claims_total = models.PositiveIntegerField(default=0)
     submitted_by = models.ForeignKey(

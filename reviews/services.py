@@ -62,7 +62,7 @@ def review_item_update(
 ) -> ReviewItem:
     """Change status/verdict/explanation, refusing if someone saved a newer version first."""
     item = (
-        ReviewItem.objects.select_for_update()
+        ReviewItem.objects.select_for_update(of=("self",))
         .select_related("status", "verdict")
         .filter(pk=item_id)
         .first()

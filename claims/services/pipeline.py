@@ -58,8 +58,9 @@ def _claim_step(article_id: int, allowed: tuple[str, ...], working: str) -> Arti
         article = Article.objects.select_for_update().filter(pk=article_id).first()
         if article is None or article.state not in allowed:
             return None
+        # Attempts count starts of the current step, so the sweeper's limit is per step.
+        article.attempts = article.attempts + 1 if article.state == working else 1
         article.state = working
-        article.attempts += 1
         article.progressed_at = timezone.now()
         article.save(update_fields=["state", "attempts", "progressed_at", "updated_at"])
         return article

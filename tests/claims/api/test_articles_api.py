@@ -1,0 +1,129 @@
+"""POST /api/v1/articles and the status resource, through the real DRF stack."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from claims.models import Article
+
+TEXT = "Arctic sea ice fell to 4.1 million square kilometres in September 2023, scientists said."
+URL = "/api/v1/articles"
+
+
+def test_submit_returns_202_and_location(api_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = api_client.post(URL, {"text": TEXT}, format="json")
+    assert response.status_code == 202
+    article = Article.objects.get()
+    assert response["Location"].endswith(f"/api/v1/articles/{article.pk}")
+    assert response.json()["state"] == "queued"
+    assert len(callbacks) == 1
+
+
+def test_status_resource_shows_progress(api_client, workflow, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api_client.post(URL, {"text": TEXT}, format="json")
+    body = api_client.get(created["Location"]).json()
+    assert body["state"] == "ready"
+    assert body["status"] == "ready for review"
+    assert body["claims_total"] == body["claims_with_evidence"] == 1
+
+
+def test_duplicate_submission_returns_existing_article(api_client):
+    first = api_client.post(URL, {"text": TEXT}, format="json")
+    second = api_client.post(URL, {"text": TEXT + "  "}, format="json")
+    assert second.status_code == 200
+    assert second.json()["id"] == first.json()["id"]
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "code", "field"),
+    [
+        ({}, "invalid_input", None),
+        ({"text": "   "}, "empty", None),
+        ({"url": "not a url"}, "invalid", "url"),
+    ],
+)
+def test_bad_input_is_a_problem_response(api_client, payload, code, field):
+    response = api_client.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == 400
+    assert body["code"] == code
+    if field:
+        assert field in body["errors"]
+    assert Article.objects.count() == 0
+
+
+def test_body_over_the_cap_is_413(api_client, settings):
+    settings.CLAIMDESK_MAX_ARTICLE_BYTES = 2000
+    response = api_client.post(URL, {"text": "word " * 1000}, format="json")
+    assert response.status_code == 413
+    assert "limit is 2000 bytes" in response.json()["detail"]
+    huge = api_client.post(URL, "x" * 200_000, content_type="text/plain")
+    assert huge.status_code == 413
+
+
+def test_raw_body_in_a_legacy_encoding_is_decoded(api_client):
+    body = "Le niveau de la mer a augmenté de 20 centimètres depuis 1900, selon le GIEC."
+    response = api_client.post(
+        URL, body.encode("cp1252"), content_type="text/plain; charset=windows-1252"
+    )
+    assert response.status_code == 202
+    assert Article.objects.get().raw_content == body
+
+
+def test_raw_body_with_undeclared_wrong_encoding_is_not_a_500(api_client):
+    body = ("Température record: 48,8 °C à Syracuse, a annoncé le service météo. " * 3).encode(
+        "latin-1"
+    )
+    response = api_client.post(URL, body, content_type="text/plain")
+    assert response.status_code == 202
+    assert "Syracuse" in Article.objects.get().raw_content
+
+
+def test_binary_body_is_refused(api_client):
+    response = api_client.post(URL, b"\x89PNG\r\n\x1a\n\x00\x00\x00", content_type="text/plain")
+    assert response.status_code == 400
+    assert response.json()["code"] == "not_text"
+
+
+def test_raw_html_with_url_dedups_by_url(api_client):
+    html = f"<html><body><p>{TEXT}</p></body></html>"
+    first = api_client.post(f"{URL}?url=https://ex.org/a", html, content_type="text/html")
+    second = api_client.post(URL, {"url": "https://ex.org/a?utm_source=feed"}, format="json")
+    assert first.status_code == 202
+    assert second.status_code == 200
+    assert second.json()["id"] == first.json()["id"]
+
+
+def test_wrong_content_type_is_415(api_client):
+    response = api_client.post(URL, b"<x/>", content_type="application/xml")
+    assert response.status_code == 415
+
+
+def test_unknown_article_is_404(api_client):
+    response = api_client.get(f"{URL}/999999")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_anonymous_is_refused(db):
+    response = APIClient().post(URL, {"text": TEXT}, format="json")
+    assert response.status_code in (401, 403)
+    assert Article.objects.count() == 0
+
+
+def test_retry_only_failed_articles(api_client, workflow, local_server):
+    local_server.routes["/x"] = (404, {}, b"")
+    from claims.services.articles import article_submit
+    from claims.services.pipeline import article_fetch
+
+    article, _ = article_submit(url=local_server.url("/x"))
+    article_fetch(article_id=article.pk)
+    response = api_client.post(f"{URL}/{article.pk}/retry")
+    assert response.status_code == 202
+    assert response.json()["state"] == "queued"
+    again = api_client.post(f"{URL}/{article.pk}/retry")
+    assert again.status_code == 409

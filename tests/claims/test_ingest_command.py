@@ -1,0 +1,52 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from claims.models import Article
+
+TEXT = "Arctic sea ice fell to 4.1 million square kilometres in September 2023, scientists said."
+
+
+@pytest.mark.django_db(transaction=True)  # real commits, so in-process tasks run as --wait polls
+def test_ingests_files_and_folders_and_waits(tmp_path, workflow):
+    (tmp_path / "a.txt").write_text(TEXT)
+    sub = tmp_path / "more"
+    sub.mkdir()
+    (sub / "b.html").write_bytes(
+        "<html><body><p>La banquise a perdu 13 % par décennie depuis 1979, selon le NSIDC.</p>"
+        "</body></html>".encode("latin-1")
+    )
+    (sub / "ignored.png").write_bytes(b"\x89PNG")
+    out = StringIO()
+    call_command("ingest", str(tmp_path), "--wait", "--timeout", "5", stdout=out)
+    assert Article.objects.count() == 2
+    assert set(Article.objects.values_list("state", flat=True)) == {"ready"}
+    text = out.getvalue()
+    assert "Submitted 2 article(s)" in text
+    assert "claim(s) in the review queue from 2 article(s)" in text
+
+
+def test_rerunning_ingest_creates_no_duplicates(tmp_path, db):
+    (tmp_path / "a.txt").write_text(TEXT)
+    call_command("ingest", str(tmp_path / "a.txt"), stdout=StringIO())
+    call_command("ingest", str(tmp_path / "a.txt"), stdout=StringIO())
+    assert Article.objects.count() == 1
+
+
+def test_missing_path_and_empty_file_are_clear_errors(tmp_path, db):
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("ingest", str(tmp_path / "nope.txt"))
+    (tmp_path / "empty.txt").write_text("   ")
+    err = StringIO()
+    with pytest.raises(CommandError, match="could not be submitted"):
+        call_command("ingest", str(tmp_path / "empty.txt"), stdout=StringIO(), stderr=err)
+    assert "empty" in err.getvalue()
+
+
+def test_wait_times_out_clearly_without_a_worker(tmp_path, db):
+    (tmp_path / "a.txt").write_text(TEXT)
+    with pytest.raises(CommandError, match="Is a worker running"):
+        call_command(
+            "ingest", str(tmp_path / "a.txt"), "--wait", "--timeout", "0.1", stdout=StringIO()
+        )
