@@ -28,7 +28,7 @@ def workflow(db: None) -> None:
 
 @pytest.fixture
 def user(db: None):
-    return UserFactory(username="checker")
+    return UserFactory.create(username="checker")
 
 
 @pytest.fixture

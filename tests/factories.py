@@ -9,7 +9,7 @@ from claims.models import Article, Claim
 from reviews.models import ReviewItem, Status
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -21,7 +21,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 SENTENCE = "Global sea level rose by about 20 centimetres between 1900 and 2018."
 
 
-class ArticleFactory(factory.django.DjangoModelFactory):
+class ArticleFactory(factory.django.DjangoModelFactory[Article]):
     class Meta:
         model = Article
 
@@ -34,7 +34,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     state = Article.State.READY
 
 
-class ClaimFactory(factory.django.DjangoModelFactory):
+class ClaimFactory(factory.django.DjangoModelFactory[Claim]):
     class Meta:
         model = Claim
 
@@ -51,7 +51,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     evidence_state = Claim.EvidenceState.DONE
 
 
-class ReviewItemFactory(factory.django.DjangoModelFactory):
+class ReviewItemFactory(factory.django.DjangoModelFactory[ReviewItem]):
     class Meta:
         model = ReviewItem
 

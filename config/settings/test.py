@@ -1,6 +1,8 @@
 """Test settings. The database and broker still come from the environment, so the same suite
 runs on the SQLite default and on PostgreSQL + Redis (see the Makefile's `test` target)."""
 
+from pathlib import Path
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES, VAR_DIR, env
 
@@ -19,6 +21,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Static files come from the apps' folders (finders), not a collected STATIC_ROOT.
-STATIC_ROOT = None
+STATIC_ROOT: Path | None = None  # type: ignore[no-redef]  # base sets a Path
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

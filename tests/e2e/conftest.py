@@ -98,8 +98,7 @@ def celery_worker_process(
     with django_db_blocker.unblock():
         database_url = _database_url()
     # Stale messages from an earlier, interrupted run must not reach this run's worker.
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE)
+    celery_app.control.purge()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",

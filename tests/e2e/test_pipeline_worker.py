@@ -48,6 +48,7 @@ def test_article_through_worker_to_queue_to_api(live_pipeline, workflow, api_cli
     assert items.count() == status["claims_total"]
 
     item = items.select_related("claim").order_by("-priority").first()
+    assert item is not None
     review_item_update(
         item_id=item.pk,
         user=user,

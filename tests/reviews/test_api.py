@@ -7,8 +7,8 @@ from tests.factories import ReviewItemFactory
 
 
 def test_only_reviewed_claims_are_listed(api_client, workflow, user):
-    ReviewItemFactory()  # untouched: not listed
-    item = ReviewItemFactory()
+    ReviewItemFactory.create()  # untouched: not listed
+    item = ReviewItemFactory.create()
     review_item_update(
         item_id=item.pk,
         user=user,

@@ -8,7 +8,7 @@ from tests.factories import ReviewItemFactory, UserFactory
 
 @pytest.fixture
 def item(workflow):
-    return ReviewItemFactory()
+    return ReviewItemFactory.create()
 
 
 def test_update_records_before_and_after(item, user):
@@ -31,7 +31,7 @@ def test_update_records_before_and_after(item, user):
 
 
 def test_stale_version_is_a_conflict_not_an_overwrite(item, user):
-    other = UserFactory(username="other")
+    other = UserFactory.create(username="other")
     review_item_update(item_id=item.pk, user=other, expected_version=1, explanation="theirs")
     with pytest.raises(ApplicationError) as info:
         review_item_update(item_id=item.pk, user=user, expected_version=1, explanation="mine")

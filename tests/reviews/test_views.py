@@ -32,7 +32,7 @@ def test_queue_lists_claims_with_a_constant_number_of_queries(logged_in, workflo
 
 
 def test_queue_filters_by_status(logged_in, workflow):
-    item = ReviewItemFactory()
+    item = ReviewItemFactory.create()
     response = logged_in.get("/?status=in-progress")
     assert f'href="/claims/{item.pk}/"'.encode() not in response.content
     response = logged_in.get("/?status=unstarted")
@@ -40,7 +40,7 @@ def test_queue_filters_by_status(logged_in, workflow):
 
 
 def test_claim_page_highlights_sentence_and_saves_review(logged_in, workflow):
-    item = ReviewItemFactory()
+    item = ReviewItemFactory.create()
     page = logged_in.get(f"/claims/{item.pk}/")
     assert page.status_code == 200
     assert b"<mark>Global sea level rose" in page.content
@@ -56,13 +56,14 @@ def test_claim_page_highlights_sentence_and_saves_review(logged_in, workflow):
     )
     assert response.status_code == 302
     item.refresh_from_db()
+    assert item.verdict is not None
     assert (item.status.slug, item.verdict.slug, item.version) == ("in-progress", "mostly-true", 2)
     history = logged_in.get(f"/claims/{item.pk}/").content.decode()
     assert "checker updated" in history
 
 
 def test_stale_form_shows_conflict_with_both_versions(logged_in, workflow):
-    item = ReviewItemFactory(explanation="their careful explanation", version=3)
+    item = ReviewItemFactory.create(explanation="their careful explanation", version=3)
     response = logged_in.post(
         f"/claims/{item.pk}/",
         {"action": "update", "version": 2, "status": item.status.pk, "explanation": "my edit"},
@@ -76,7 +77,7 @@ def test_stale_form_shows_conflict_with_both_versions(logged_in, workflow):
 
 
 def test_add_citation_and_refuse_javascript_urls(logged_in, workflow):
-    item = ReviewItemFactory()
+    item = ReviewItemFactory.create()
     ok = logged_in.post(
         f"/claims/{item.pk}/",
         {"action": "cite", "url": "https://www.ipcc.ch/", "title": "IPCC", "quote": "15–25 cm"},
@@ -88,7 +89,7 @@ def test_add_citation_and_refuse_javascript_urls(logged_in, workflow):
 
 
 def test_user_text_is_escaped(logged_in, workflow):
-    item = ReviewItemFactory(
+    item = ReviewItemFactory.create(
         claim__text='<script>alert("x")</script>', explanation="<img src=x onerror=alert(1)>"
     )
     body = logged_in.get(f"/claims/{item.pk}/").content.decode()
@@ -102,7 +103,9 @@ def test_unknown_claim_is_404(logged_in, workflow):
 
 
 def test_articles_page_shows_pipeline_state(logged_in, workflow):
-    item = ReviewItemFactory(claim__article__state="failed", claim__article__last_error="HTTP 404")
+    item = ReviewItemFactory.create(
+        claim__article__state="failed", claim__article__last_error="HTTP 404"
+    )
     body = logged_in.get("/articles/").content.decode()
     assert "failed: HTTP 404" in body
     assert item.claim.article.title in body
