@@ -162,7 +162,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 # A task whose worker process died is put back on the queue rather than dropped.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The SQLite-backed broker is polled (once a second): a worker that reserves a few messages
+# per poll keeps its processes busy. Reserved messages of a killed worker are not lost: the
+# sweeper re-enqueues the articles they belonged to.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int(
+    "CELERY_WORKER_PREFETCH_MULTIPLIER", default=8 if CELERY_BROKER_URL.startswith("sqla+") else 1
+)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_DEFAULT_QUEUE = "pipeline"
