@@ -142,6 +142,8 @@ class LibraryProvider:
         rows = list(
             SourcePassage.objects.filter(condition)
             .select_related("document")
+            # Not the documents' full text: each candidate row would carry a whole document.
+            .only("id", "text", "document__url", "document__title", "document__publisher")
             .order_by("id")[:_MAX_CANDIDATES]
         )
         if not rows:

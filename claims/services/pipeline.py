@@ -159,9 +159,12 @@ def article_extract(*, article_id: int) -> None:
         locked.claims_total = len(claims)
         locked.state = State.GATHERING
         locked.save()
-        # PostgreSQL returns ids from bulk_create; SQLite ≥ 3.35 does too.
-        dispatch.enqueue_gather(c.pk for c in claims)
-        dispatch.enqueue_finish(article_id)
+        # Each evidence task finishes the article when it is the last; with no claims the
+        # article is finished directly. (bulk_create returns ids on PostgreSQL and SQLite.)
+        if claims:
+            dispatch.enqueue_gather(c.pk for c in claims)
+        else:
+            dispatch.enqueue_finish(article_id)
 
 
 def _hit_key(provider: str, candidate: EvidenceCandidate) -> str:
