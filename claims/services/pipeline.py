@@ -263,13 +263,19 @@ def pipeline_sweep_stuck() -> int:
             if article.state not in Article.WORKING_STATES or article.progressed_at >= cutoff:
                 continue
             if article.attempts >= settings.CLAIMDESK_PIPELINE_MAX_ATTEMPTS:
-                article.state = State.FAILED
                 article.last_error = (
                     f"Gave up after {article.attempts} attempts: the article stopped moving "
                     f"while {article.get_state_display()}."
                 )
+                article.state = State.FAILED
+            elif article.state == State.GATHERING:
+                # Evidence tasks do not count starts (there is one per claim), so the sweeper
+                # counts its own re-enqueues of this step towards the limit.
+                article.attempts += 1
             article.progressed_at = timezone.now()
-            article.save(update_fields=["state", "last_error", "progressed_at", "updated_at"])
+            article.save(
+                update_fields=["state", "attempts", "last_error", "progressed_at", "updated_at"]
+            )
             logger.info("sweeper re-enqueues article %s (%s)", article_id, article.state)
             enqueue_next_step(article)
     return len(stuck_ids)

@@ -206,3 +206,18 @@ def test_reindexing_a_source_does_not_duplicate_passages(db, library):
         ),
     )
     assert SourcePassage.objects.count() == before
+
+
+def test_sweeper_retries_lost_evidence_tasks_then_gives_up(workflow, library, settings):
+    article, _ = article_submit(text=ARTICLE)
+    pipeline.article_extract(article_id=article.pk)  # evidence tasks enqueued but "lost"
+    article.refresh_from_db()
+    assert article.state == Article.State.GATHERING
+    for _ in range(settings.CLAIMDESK_PIPELINE_MAX_ATTEMPTS):
+        Article.objects.filter(pk=article.pk).update(
+            progressed_at=timezone.now() - timedelta(hours=1)
+        )
+        pipeline.pipeline_sweep_stuck()
+    article.refresh_from_db()
+    assert article.state == Article.State.FAILED
+    assert "while gathering evidence" in article.last_error
