@@ -90,6 +90,7 @@ class Claim(models.Model):
         CAUSAL = "causal", "causal"
         PREDICTION = "prediction", "prediction"
         LAW_POLICY = "law_policy", "law / policy"
+        COMPARISON = "comparison", "comparison / record"
         EVENT = "event", "event"
         OTHER = "other", "other"
 
@@ -109,7 +110,18 @@ class Claim(models.Model):
     speaker = models.CharField(max_length=200, blank=True)
     outlet = models.CharField(max_length=200, blank=True)
     is_quote = models.BooleanField(default=False)
+    # How the speaker was found: quote, reported, according, pronoun, or author (unattributed).
+    attribution = models.CharField(max_length=16, blank=True)
+    entities = models.JSONField(default=list, blank=True)
     checkworthiness = models.FloatField()
+    promoted_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set when a reviewer made this claim from a sentence the model passed over.",
+    )
     claim_type = models.CharField(max_length=16, choices=ClaimType.choices, default=ClaimType.OTHER)
     # Hash of the normalised claim text: the same claim seen in two articles shares it.
     fingerprint = models.CharField(max_length=64, db_index=True)
@@ -134,6 +146,34 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class ArticleSentence(models.Model):
+    """Every sentence the extractor considered, with its score, so reviewers can see why a
+    sentence is not a claim and promote one the model missed."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentences")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    score = models.FloatField()
+    check_worthy = models.BooleanField()
+    reason = models.CharField(max_length=100, blank=True)
+    claim = models.OneToOneField(
+        Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="source_sentence"
+    )
+
+    class Meta:
+        ordering = ["article_id", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "start"], name="sentence_unique_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}:{self.start}-{self.end} ({self.score:.2f})"
+
+    @property
+    def text(self) -> str:
+        return self.article.text[self.start : self.end]
 
 
 class SourceDocument(models.Model):

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import py3langid
 import trafilatura
 from charset_normalizer import from_bytes
 from django.utils.dateparse import parse_date, parse_datetime
@@ -108,11 +109,31 @@ def extract_from_html(html: str, *, url: str = "") -> ExtractedPage:
     )
 
 
+_BYLINE = re.compile(r"^by\s+(?P<name>[^,\n]{2,80})", re.I)
+
+
 def extract_from_text(text: str) -> ExtractedPage:
-    """Plain text: the first short line is taken as the headline when it looks like one."""
+    """Plain text: a short first line is the headline; a "By …" line near the top is the byline.
+
+    The body keeps every line (offsets index it); boilerplate lines are skipped by the claim
+    engine, not cut here."""
     cleaned = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    first, _, rest = cleaned.partition("\n")
-    is_headline = rest and len(first) <= 200 and not first.rstrip().endswith((".", "?", "!"))
-    if is_headline:
-        return ExtractedPage(text=rest.strip(), title=first.strip())
-    return ExtractedPage(text=cleaned)
+    lines = [line.strip() for line in cleaned.split("\n") if line.strip()]
+    headlines = [
+        line for line in lines[:3] if len(line) <= 200 and not line.endswith((".", "?", "!", ":"))
+    ]
+    byline = next((m.group("name").strip() for ln in lines[:6] if (m := _BYLINE.match(ln))), "")
+    if headlines and cleaned.startswith(headlines[0]):
+        title = max(headlines, key=len)
+        body = cleaned[cleaned.index(title) + len(title) :].strip()
+        return ExtractedPage(text=body, title=title, byline=byline)
+    return ExtractedPage(text=cleaned, byline=byline)
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text's language ("" for text too short to tell)."""
+    sample = text[:5000]
+    if len(sample.split()) < 3:
+        return ""
+    code, _ = py3langid.classify(sample)
+    return str(code)

@@ -1,20 +1,26 @@
-"""The extractor interface and its first, rule-based implementation.
+"""The claim engine: article text → every sentence considered, scored, attributed and typed.
 
-Issue #4 replaces the scorer with a trained model; the interface (`ClaimExtractor.extract`)
-and the fields of `ScoredSentence` are what the pipeline relies on.
+`get_extractor()` is the one entry point; the model loads once per process, on first use.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Protocol
 
 from django.conf import settings
 
-from claims.extraction.segment import split_sentences
+from claims.extraction import rules
+from claims.extraction.attribution import Attribution, attribute_sentences
+from claims.extraction.checkworthiness import CheckworthinessModel
+from claims.extraction.segment import Span, split_sentences
+
+logger = logging.getLogger(__name__)
+
+# Longer "sentences" are run-on text (lists, tables, unpunctuated dumps), not one claim.
+MAX_CLAIM_CHARS = 1500
 
 
 @dataclass(frozen=True)
@@ -25,115 +31,121 @@ class ScoredSentence:
     text: str  # the claim as stated
     self_contained_text: str
     speaker: str
+    outlet: str
     is_quote: bool
+    attribution: str  # how the speaker was found: quote, reported, according, pronoun, author
     score: float
     check_worthy: bool
     claim_type: str
-    reason: str
+    entities: list[str] = field(default_factory=list)
+    reason: str = ""  # why the score was capped or the sentence skipped
+
+
+class Decontextualiser(Protocol):
+    """Rewrites claims so they stand alone (an LLM backend, for example)."""
+
+    def rewrite(self, items: list[tuple[str, str]]) -> list[str | None]:
+        """(claim, preceding context) pairs → rewritten claims (None: keep the rule output)."""
+        ...
 
 
 class ClaimExtractor(Protocol):
-    def extract(self, text: str, *, author: str = "", outlet: str = "") -> list[ScoredSentence]:
+    def extract(
+        self, text: str, *, author: str = "", outlet: str = "", language: str = ""
+    ) -> list[ScoredSentence]:
         """Every sentence considered, in text order, with its score."""
         ...
 
 
-_NUMBER = re.compile(r"\d")
-_QUOTE = re.compile(r"[\"“”]")
-_SAID_AFTER = re.compile(
-    r"""[,"”]\s*(?:said|says|told|added|warned|argued)\s+(?P<who>(?:[A-Z][\w'.-]*\s?){1,4})"""
-)
-_SAID_BEFORE = re.compile(
-    r"""(?P<who>(?:[A-Z][\w'.-]*\s?){1,4})\s+(?:said|says|told|added|warned|argued)\b"""
-)
-_ACCORDING = re.compile(r"[Aa]ccording to (?P<who>(?:(?:the\s)?[A-Z][\w'.-]*\s?){1,5})")
-_PREDICTION = re.compile(r"\b(will|would|is expected to|forecast|by 20\d\d|projected)\b", re.I)
-_CAUSAL = re.compile(
-    r"\b(because|caused?|causing|due to|leads? to|result(?:ed|s)? in|drives?)\b", re.I
-)
-_POLICY = re.compile(r"\b(law|bill|act|regulation|ban|policy|treaty|agreement|tax)\b", re.I)
-_OPINION = re.compile(
-    r"\b(I think|I believe|we should|should|must|ought|in my view|terrible|wonderful|great)\b",
-    re.I,
-)
-_FACT_VERBS = re.compile(
-    r"\b(is|are|was|were|has|have|had|rose|fell|increased|decreased|doubled|reached|"
-    r"recorded|found|shows?|showed|measured|grew|dropped|lost|gained)\b",
-    re.I,
-)
-_PROPER = re.compile(r"(?<=\s)[A-Z][a-z]+")
-
-
-class RuleBasedExtractor:
-    """Transparent first scorer: features a fact-checker would name, combined logistically."""
-
-    def __init__(self, threshold: float) -> None:
+class ClaimEngine:
+    def __init__(
+        self,
+        model: CheckworthinessModel,
+        *,
+        threshold: float,
+        decontextualiser: Decontextualiser | None = None,
+    ) -> None:
+        self.model = model
         self.threshold = threshold
+        self.decontextualiser = decontextualiser
 
-    def extract(self, text: str, *, author: str = "", outlet: str = "") -> list[ScoredSentence]:
+    def extract(
+        self, text: str, *, author: str = "", outlet: str = "", language: str = ""
+    ) -> list[ScoredSentence]:
+        spans = list(split_sentences(text))
+        boilerplate = [rules.is_boilerplate(span.text) for span in spans]
+        to_score = [
+            s.text[:MAX_CLAIM_CHARS] for s, b in zip(spans, boilerplate, strict=True) if not b
+        ]
+        model_scores = iter(self.model.score(to_score).tolist())
+        attributions = attribute_sentences(
+            [span.text for span in spans], author=author, outlet=outlet
+        )
+        foreign = bool(language) and not language.lower().startswith("en")
         results = []
-        for span in split_sentences(text):
-            score, reason = self._score(span.text)
-            speaker, is_quote = self._attribution(span.text)
-            results.append(
-                ScoredSentence(
-                    sentence=span.text,
-                    start=span.start,
-                    end=span.end,
-                    text=span.text,
-                    self_contained_text=span.text,
-                    speaker=speaker or author,
-                    is_quote=is_quote,
-                    score=score,
-                    check_worthy=score >= self.threshold,
-                    claim_type=self._claim_type(span.text, is_quote),
-                    reason=reason,
-                )
-            )
+        for span, is_boiler, who in zip(spans, boilerplate, attributions, strict=True):
+            if is_boiler:
+                results.append(self._sentence(span, who, score=0.0, reason="boilerplate"))
+                continue
+            score = float(next(model_scores))
+            cap, reason = rules.rule_cap(span.text)
+            if len(span.text) > MAX_CLAIM_CHARS:
+                cap, reason = 0.2, "too long to be one claim"
+            if cap is not None:
+                score = min(score, cap)
+            if foreign:
+                reason = reason or f"language '{language}': the model is trained on English"
+            results.append(self._sentence(span, who, score=score, reason=reason))
+        return self._rewrite(results, text)
+
+    def _sentence(
+        self, span: Span, who: Attribution, *, score: float, reason: str
+    ) -> ScoredSentence:
+        return ScoredSentence(
+            sentence=span.text,
+            start=span.start,
+            end=span.end,
+            text=span.text,
+            self_contained_text=rules.decontextualise(span.text, speaker=who.speaker),
+            speaker=who.speaker,
+            outlet=who.outlet,
+            is_quote=who.is_quote,
+            attribution=who.source,
+            score=round(score, 4),
+            check_worthy=score >= self.threshold and reason != "boilerplate",
+            claim_type=rules.claim_type(span.text, is_quote=who.is_quote),
+            entities=rules.entities(span.text) if reason != "boilerplate" else [],
+            reason=reason,
+        )
+
+    def _rewrite(self, results: list[ScoredSentence], text: str) -> list[ScoredSentence]:
+        if self.decontextualiser is None:
+            return results
+        wanted = [i for i, r in enumerate(results) if r.check_worthy]
+        if not wanted:
+            return results
+        items = [
+            (results[i].text, text[max(0, results[i].start - 600) : results[i].start])
+            for i in wanted
+        ]
+        try:
+            rewritten = self.decontextualiser.rewrite(items)
+        except Exception:  # the optional backend must never lose the local result
+            logger.exception("decontextualiser failed; keeping rule-based rewrites")
+            return results
+        for index, new_text in zip(wanted, rewritten, strict=False):
+            if new_text:
+                results[index] = replace(results[index], self_contained_text=new_text)
         return results
-
-    def _score(self, sentence: str) -> tuple[float, str]:
-        words = sentence.split()
-        if sentence.rstrip().endswith("?"):
-            return 0.05, "question"
-        if len(words) < 6:
-            return 0.1, "too short to be a claim"
-        logit = -1.6
-        logit += 1.6 if _NUMBER.search(sentence) else 0.0
-        logit += 0.9 if _FACT_VERBS.search(sentence) else 0.0
-        logit += 0.3 * min(len(_PROPER.findall(sentence)), 3)
-        logit += 0.5 if _CAUSAL.search(sentence) else 0.0
-        logit -= 1.4 if _OPINION.search(sentence) else 0.0
-        logit -= 0.6 if len(words) > 60 else 0.0
-        score = 1.0 / (1.0 + math.exp(-logit))
-        reason = "opinion wording" if _OPINION.search(sentence) else ""
-        return round(score, 4), reason
-
-    @staticmethod
-    def _attribution(sentence: str) -> tuple[str, bool]:
-        is_quote = bool(_QUOTE.search(sentence))
-        for pattern in (_SAID_AFTER, _ACCORDING, _SAID_BEFORE):
-            match = pattern.search(sentence)
-            if match:
-                return match.group("who").strip(" ,."), is_quote
-        return "", is_quote
-
-    @staticmethod
-    def _claim_type(sentence: str, is_quote: bool) -> str:
-        if _NUMBER.search(sentence):
-            return "statistic"
-        if _CAUSAL.search(sentence):
-            return "causal"
-        if _PREDICTION.search(sentence):
-            return "prediction"
-        if _POLICY.search(sentence):
-            return "law_policy"
-        if is_quote:
-            return "quotation"
-        return "event"
 
 
 @cache
 def get_extractor() -> ClaimExtractor:
-    """The process-wide extractor, built on first use (heavy models load lazily, once)."""
-    return RuleBasedExtractor(threshold=settings.CLAIMDESK_CHECKWORTHY_THRESHOLD)
+    """The process-wide engine, built on first use (the model loads once per worker)."""
+    from claims.extraction.llm import decontextualiser_from_settings
+
+    return ClaimEngine(
+        CheckworthinessModel.load(),
+        threshold=settings.CLAIMDESK_CHECKWORTHY_THRESHOLD,
+        decontextualiser=decontextualiser_from_settings(),
+    )

@@ -75,7 +75,8 @@ class Span:
 
 
 def _is_abbreviation(text: str, dot_index: int) -> bool:
-    match = _WORD_BEFORE.search(text, 0, dot_index + 1)
+    # Look only at a short window before the dot: searching from 0 made long texts quadratic.
+    match = _WORD_BEFORE.search(text, max(0, dot_index - 40), dot_index + 1)
     if not match:
         return False
     word = match.group(1).rstrip(".").lower()

@@ -19,14 +19,15 @@ from django.utils import timezone
 from claims import dispatch
 from claims.errors import ApplicationError, PermanentError, TransientError
 from claims.evidence.base import EvidenceCandidate, ProviderUnavailableError, get_providers
-from claims.extraction import get_extractor
+from claims.extraction import ScoredSentence, get_extractor
 from claims.handoff import hand_off_to_review
 from claims.http_client import fetch
-from claims.models import Article, Claim, Evidence
+from claims.models import Article, ArticleSentence, Claim, Evidence
 from claims.text import (
     ExtractedPage,
     content_hash,
     decode_bytes,
+    detect_language,
     extract_from_html,
     extract_from_text,
     looks_like_html,
@@ -108,8 +109,12 @@ def article_extract(*, article_id: int) -> None:
         article_mark_failed(article_id=article_id, reason="No article text could be extracted.")
         return
     digest = content_hash(page.text)
+    language = page.language or detect_language(page.text)
     sentences = get_extractor().extract(
-        page.text, author=page.byline, outlet=page.outlet or article.outlet
+        page.text,
+        author=article.byline or page.byline,
+        outlet=article.outlet or page.outlet,
+        language=language,
     )
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article_id)
@@ -121,7 +126,7 @@ def article_extract(*, article_id: int) -> None:
         locked.byline = locked.byline or page.byline[:500]
         locked.outlet = locked.outlet or page.outlet[:200]
         locked.published_at = locked.published_at or page.published_at
-        locked.language = locked.language or page.language[:16]
+        locked.language = locked.language or language[:16]
         locked.progressed_at = timezone.now()
         original = (
             Article.objects.filter(content_hash=digest, duplicate_of=None)
@@ -137,24 +142,20 @@ def article_extract(*, article_id: int) -> None:
             locked.save()
             return
         claims = Claim.objects.bulk_create(
-            [
-                Claim(
-                    article=locked,
-                    text=s.text,
-                    self_contained_text=s.self_contained_text,
-                    sentence=s.sentence,
-                    sentence_start=s.start,
-                    sentence_end=s.end,
-                    speaker=s.speaker[:200],
-                    outlet=locked.outlet,
-                    is_quote=s.is_quote,
-                    checkworthiness=s.score,
-                    claim_type=s.claim_type,
-                    fingerprint=content_hash(s.self_contained_text),
-                )
-                for s in sentences
-                if s.check_worthy
-            ]
+            [claim_from_sentence(locked, s) for s in sentences if s.check_worthy]
+        )
+        by_start = {claim.sentence_start: claim for claim in claims}
+        ArticleSentence.objects.bulk_create(
+            ArticleSentence(
+                article=locked,
+                start=s.start,
+                end=s.end,
+                score=s.score,
+                check_worthy=s.check_worthy,
+                reason=s.reason[:100],
+                claim=by_start.get(s.start),
+            )
+            for s in sentences
         )
         locked.claims_total = len(claims)
         locked.state = State.GATHERING
@@ -165,6 +166,25 @@ def article_extract(*, article_id: int) -> None:
             dispatch.enqueue_gather(c.pk for c in claims)
         else:
             dispatch.enqueue_finish(article_id)
+
+
+def claim_from_sentence(article: Article, s: ScoredSentence) -> Claim:
+    return Claim(
+        article=article,
+        text=s.text,
+        self_contained_text=s.self_contained_text,
+        sentence=s.sentence,
+        sentence_start=s.start,
+        sentence_end=s.end,
+        speaker=s.speaker[:200],
+        outlet=(s.outlet or article.outlet)[:200],
+        is_quote=s.is_quote,
+        attribution=s.attribution,
+        entities=s.entities,
+        checkworthiness=s.score,
+        claim_type=s.claim_type,
+        fingerprint=content_hash(s.self_contained_text),
+    )
 
 
 def _hit_key(provider: str, candidate: EvidenceCandidate) -> str:

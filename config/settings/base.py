@@ -225,3 +225,10 @@ LOGGING = {
 CLAIMDESK_EVIDENCE_PROVIDERS = env.list(
     "CLAIMDESK_EVIDENCE_PROVIDERS", default=["claims.evidence.library.LibraryProvider"]
 )
+
+# Optional LLM backend (OpenAI-compatible /chat/completions) that rewrites claims so they
+# stand alone. Off by default; the local rules always run and remain the fallback.
+CLAIMDESK_LLM_BASE_URL = env.str("CLAIMDESK_LLM_BASE_URL", default="")
+CLAIMDESK_LLM_MODEL = env.str("CLAIMDESK_LLM_MODEL", default="")
+CLAIMDESK_LLM_API_KEY = env.str("CLAIMDESK_LLM_API_KEY", default="")
+CLAIMDESK_LLM_TIMEOUT_S = env.float("CLAIMDESK_LLM_TIMEOUT_S", default=30.0)

@@ -221,3 +221,30 @@ def test_sweeper_retries_lost_evidence_tasks_then_gives_up(workflow, library, se
     article.refresh_from_db()
     assert article.state == Article.State.FAILED
     assert "while gathering evidence" in article.last_error
+
+
+def test_every_considered_sentence_is_stored_and_can_be_promoted(
+    workflow, library, run_tasks, user
+):
+    from claims.models import ArticleSentence
+    from claims.services.sentences import sentence_promote
+
+    article, _ = run_tasks(article_submit, text=ARTICLE)
+    article.refresh_from_db()
+    sentences = list(ArticleSentence.objects.filter(article=article))
+    assert len(sentences) >= 4
+    assert {s.claim_id for s in sentences if s.check_worthy} == set(
+        article.claims.values_list("pk", flat=True)
+    )
+    passed_over = next(s for s in sentences if not s.check_worthy)
+    assert passed_over.reason == "question" or passed_over.score < 0.5
+    claim = run_tasks(sentence_promote, sentence_id=passed_over.pk, user=user)
+    assert claim.promoted_by == user
+    assert claim.sentence == passed_over.text
+    assert ReviewItem.objects.filter(claim=claim).exists()
+    claim.refresh_from_db()
+    assert claim.evidence_state == Claim.EvidenceState.DONE
+    again = sentence_promote(sentence_id=passed_over.pk, user=user)
+    assert again.pk == claim.pk
+    article.refresh_from_db()
+    assert article.claims_total == article.claims.count()

@@ -1,0 +1,50 @@
+"""`manage.py evaluate_checkworthiness --data FILE [--json]` on CheckThat! TSV files."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from claims.extraction.checkworthiness import CheckworthinessModel, Scores, read_checkthat_tsv
+
+
+class Command(BaseCommand):
+    help = "Score a labelled CheckThat! TSV file with the shipped model; print P/R/F1/accuracy."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--data", type=Path, required=True)
+        parser.add_argument("--threshold", type=float, default=None)
+        parser.add_argument("--json", action="store_true", help="End with a JSON line.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["data"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        try:
+            texts, labels = read_checkthat_tsv(path)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if not texts:
+            raise CommandError(f"{path}: no labelled sentences")
+        threshold = options["threshold"]
+        if threshold is None:
+            threshold = settings.CLAIMDESK_CHECKWORTHY_THRESHOLD
+        model = CheckworthinessModel.load()
+        started = time.perf_counter()
+        scores = model.score(texts)
+        elapsed = time.perf_counter() - started
+        result = Scores.of(labels, list(scores >= threshold)).__dict__
+        result["sentences_per_s"] = round(len(texts) / elapsed, 1)
+        result["threshold"] = threshold
+        self.stdout.write(
+            f"n={result['n']}  precision={result['precision']:.4f}  recall={result['recall']:.4f}"
+            f"  F1={result['f1']:.4f}  accuracy={result['accuracy']:.4f}"
+            f"  ({result['sentences_per_s']:.0f} sentences/s)"
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(result))
