@@ -10,9 +10,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from claims.errors import ApplicationError
-from claims.models import Article, Claim, Evidence, SourceDocument
+from claims.models import Article, ArticleSentence, Claim, Evidence, SourceDocument
 from claims.selectors import article_progress
 from claims.services.articles import article_retry, article_submit
+from claims.services.sentences import sentence_promote
 
 
 class ArticleSubmitForm(forms.ModelForm[Article]):
@@ -106,3 +107,26 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
 class SourceDocumentAdmin(admin.ModelAdmin[SourceDocument]):
     list_display = ["title", "publisher", "licence", "created_at"]
     search_fields = ["title", "url"]
+
+
+@admin.register(ArticleSentence)
+class ArticleSentenceAdmin(admin.ModelAdmin[ArticleSentence]):
+    """Every sentence the extractor considered; promote the ones it passed over."""
+
+    list_display = ["id", "article", "start", "score", "check_worthy", "reason", "claim"]
+    list_filter = ["check_worthy", "reason"]
+    list_select_related = ["article", "claim"]
+    raw_id_fields = ["article", "claim"]
+    actions = ["promote"]
+
+    @admin.action(description="Promote the selected sentences to claims in the review queue")
+    def promote(self, request: HttpRequest, queryset: QuerySet[ArticleSentence]) -> None:
+        promoted = 0
+        for sentence in queryset.filter(claim__isnull=True):
+            try:
+                sentence_promote(sentence_id=sentence.pk, user=request.user)  # type: ignore[arg-type]
+            except ApplicationError as exc:
+                messages.error(request, f"Sentence {sentence.pk}: {exc.message}")
+            else:
+                promoted += 1
+        messages.success(request, f"{promoted} sentence(s) promoted.")
