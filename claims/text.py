@@ -119,15 +119,20 @@ def extract_from_text(text: str) -> ExtractedPage:
     engine, not cut here."""
     cleaned = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     lines = [line.strip() for line in cleaned.split("\n") if line.strip()]
-    headlines = [
-        line for line in lines[:3] if len(line) <= 200 and not line.endswith((".", "?", "!", ":"))
-    ]
     byline = next((m.group("name").strip() for ln in lines[:6] if (m := _BYLINE.match(ln))), "")
-    if headlines and cleaned.startswith(headlines[0]):
-        title = max(headlines, key=len)
-        body = cleaned[cleaned.index(title) + len(title) :].strip()
-        return ExtractedPage(text=body, title=title, byline=byline)
-    return ExtractedPage(text=cleaned, byline=byline)
+    if not lines or not _looks_like_headline(lines[0]):
+        return ExtractedPage(text=cleaned, byline=byline)
+    outlet = ""
+    title = lines[0]
+    # "SOUTHERN OCEAN REVIEW" above the headline is the masthead, not the headline.
+    if title.isupper() and len(lines) > 1 and _looks_like_headline(lines[1]):
+        outlet, title = title.title(), lines[1]
+    body = cleaned[cleaned.index(title) + len(title) :].strip()
+    return ExtractedPage(text=body, title=title, byline=byline, outlet=outlet)
+
+
+def _looks_like_headline(line: str) -> bool:
+    return len(line) <= 200 and not line.endswith((".", "?", "!", ":", ","))
 
 
 def detect_language(text: str) -> str:

@@ -65,3 +65,18 @@ def test_looks_like_html():
     assert looks_like_html("<!doctype html><html>")
     assert looks_like_html(b"  <p>hi</p>")
     assert not looks_like_html("Plain words about <b> tags")
+
+
+def test_plain_text_masthead_byline_and_no_lost_paragraphs():
+    page = extract_from_text(
+        "SOUTHERN OCEAN REVIEW\nIce at the ends of the Earth\nBy Priya Natarajan, Editor\n\n"
+        "Greenland is losing ice.\n"
+    )
+    assert (page.outlet, page.title, page.byline) == (
+        "Southern Ocean Review",
+        "Ice at the ends of the Earth",
+        "Priya Natarajan",
+    )
+    assert page.text.endswith("Greenland is losing ice.")
+    lead = extract_from_text("HEADLINE DESK\nA lead paragraph that ends here.\nMore text.")
+    assert "A lead paragraph that ends here." in lead.text
