@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from claims.models import Article, Claim, Evidence
+from claims.models import Article, Claim
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,3 @@ def article_progress(*, article: Article) -> ArticleProgress:
 
 def article_list_with_counts() -> QuerySet[Article]:
     return Article.objects.annotate(n_claims=Count("claims")).order_by("-created_at", "-id")
-
-
-def claim_evidence(*, claim: Claim) -> QuerySet[Evidence]:
-    return claim.evidence.order_by("-score", "id")
