@@ -56,7 +56,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
-_OBJECT_PRONOUNS = {"he", "she", "they", "him", "her", "them"}
+_PRONOUN_WORDS = {"he", "she", "they", "him", "her", "them"}
 _SUBJECT_NAME = re.compile(rf"^[\"“‘']?(?P<who>{NAME})\s+(?:[a-z]+)\b")
 _NOT_SPEAKERS = {"It", "This", "That", "There", "The", "A", "An", "We", "I", "You", "But", "And"}
 _QUOTE_CHARS = re.compile(r"[\"“”]")
@@ -140,7 +140,7 @@ class SpeakerTracker:
                 who = (groups.get("who1") or groups.get("who2") or "").strip()
                 if not who or who.split()[0] in _NOT_SPEAKERS:
                     continue
-                if who.lower() in _OBJECT_PRONOUNS:
+                if who.lower() in _PRONOUN_WORDS:
                     if not self.last_named:
                         continue
                     speaker, source = self.last_named, "pronoun"
