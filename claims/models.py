@@ -209,6 +209,28 @@ class SourcePassage(models.Model):
         return self.text[:80]
 
 
+class FactCheck(models.Model):
+    """A published fact-check (schema.org ClaimReview) imported from a page, a feed or a
+    provider: the "has this been checked before?" library."""
+
+    url = models.URLField(max_length=2048, unique=True)
+    claim_reviewed = models.TextField()
+    rating = models.CharField(max_length=200, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    claimant = models.CharField(max_length=200, blank=True)
+    appearance_url = models.URLField(max_length=2048, blank=True)
+    raw = models.JSONField(default=dict, help_text="The ClaimReview as imported.")
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.rating or 'rated'}: {self.claim_reviewed[:70]}"
+
+
 class Evidence(models.Model):
     """A candidate source for a claim, found by a provider: a hint for reviewers, not a verdict."""
 
@@ -230,6 +252,9 @@ class Evidence(models.Model):
     passage = models.ForeignKey(
         SourcePassage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    published_at = models.DateTimeField(null=True, blank=True)
+    # For earlier fact-checks of the same or a similar claim: the verdict they gave.
+    rating = models.CharField(max_length=200, blank=True)
     # Hash of provider + url + snippet: re-running the gatherer must not add the same hit twice.
     hit_key = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -76,13 +76,17 @@ class ExtractedPage:
     language: str = ""
 
 
-def _parse_published(value: str | None) -> datetime | None:
+def parse_published(value: str | None) -> datetime | None:
+    """An ISO date or datetime as an aware datetime (UTC when no zone is given)."""
     if not value:
         return None
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value[:10])
-        moment = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+    try:
+        moment = parse_datetime(value.strip())
+        if moment is None:
+            day = parse_date(value.strip()[:10])
+            moment = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+    except ValueError:  # well-formed but impossible, e.g. 2020-13-45
+        return None
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment
@@ -104,7 +108,7 @@ def extract_from_html(html: str, *, url: str = "") -> ExtractedPage:
         byline=(metadata.author or "") if metadata else "",
         outlet=(metadata.sitename or "") if metadata else "",
         canonical_url=(metadata.url or "") if metadata else "",
-        published_at=_parse_published(metadata.date if metadata else None),
+        published_at=parse_published(metadata.date if metadata else None),
         language=(metadata.language or "") if metadata else "",
     )
 

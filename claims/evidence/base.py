@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Protocol
 
@@ -20,6 +21,8 @@ class EvidenceCandidate:
     passage_id: int | None = None
     stance: str = ""
     stance_confidence: float | None = None
+    rating: str = ""  # an earlier fact-check's verdict
+    published_at: datetime | None = None
 
 
 class ProviderUnavailableError(Exception):
@@ -34,5 +37,14 @@ class EvidenceProvider(Protocol):
 
 @cache
 def get_providers() -> tuple[EvidenceProvider, ...]:
-    """Providers named in CLAIMDESK_EVIDENCE_PROVIDERS, built once per process."""
-    return tuple(import_string(path)() for path in settings.CLAIMDESK_EVIDENCE_PROVIDERS)
+    """Providers named in CLAIMDESK_EVIDENCE_PROVIDERS, built once per process. External ones
+    (`external = True`) go behind retries, a rate limit and a circuit breaker."""
+    from claims.evidence.resilience import ResilientProvider
+
+    providers: list[EvidenceProvider] = []
+    for path in settings.CLAIMDESK_EVIDENCE_PROVIDERS:
+        provider = import_string(path)()
+        providers.append(
+            ResilientProvider(provider) if getattr(provider, "external", False) else provider
+        )
+    return tuple(providers)

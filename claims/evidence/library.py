@@ -16,7 +16,7 @@ from operator import or_
 from django.db.models import Q
 
 from claims.evidence.base import EvidenceCandidate
-from claims.models import SourcePassage
+from claims.models import FactCheck, SourcePassage
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _STOPWORDS = frozenset(
@@ -131,6 +131,34 @@ def query_terms(text: str) -> list[str]:
     return sorted(unique, key=lambda t: (-len(t), unique.index(t)))[:_MAX_QUERY_TERMS]
 
 
+def rank_bm25(terms: list[str], texts: list[str]) -> list[tuple[int, float]]:
+    """(index, score) of the texts matching any term, best first, by BM25 over this set."""
+    if not texts or not terms:
+        return []
+    docs = [Counter(_TOKEN.findall(text.lower())) for text in texts]
+    avg_len = sum(sum(d.values()) for d in docs) / len(docs) or 1.0
+    df = {t: sum(1 for d in docs if t in d) for t in terms}
+    scored = []
+    for index, counts in enumerate(docs):
+        length = sum(counts.values())
+        score = 0.0
+        for term in terms:
+            tf = counts.get(term, 0)
+            if not tf:
+                continue
+            idf = math.log(1 + (len(docs) - df[term] + 0.5) / (df[term] + 0.5))
+            score += idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * length / avg_len))
+        if score > 0:
+            scored.append((index, score))
+    scored.sort(key=lambda pair: (-pair[1], pair[0]))
+    return scored
+
+
+def candidates_matching(terms: list[str], field: str) -> Q:
+    """Rows whose `field` contains any of the terms (the candidate set BM25 then ranks)."""
+    return reduce(or_, (Q(**{f"{field}__icontains": term}) for term in terms))
+
+
 class LibraryProvider:
     name = "library"
 
@@ -138,40 +166,51 @@ class LibraryProvider:
         terms = query_terms(claim_text)
         if not terms:
             return []
-        condition = reduce(or_, (Q(text__icontains=term) for term in terms))
         rows = list(
-            SourcePassage.objects.filter(condition)
+            SourcePassage.objects.filter(candidates_matching(terms, "text"))
             .select_related("document")
             # Not the documents' full text: each candidate row would carry a whole document.
             .only("id", "text", "document__url", "document__title", "document__publisher")
             .order_by("id")[:_MAX_CANDIDATES]
         )
-        if not rows:
-            return []
-        docs = [Counter(_TOKEN.findall(row.text.lower())) for row in rows]
-        avg_len = sum(sum(d.values()) for d in docs) / len(docs)
-        df = {t: sum(1 for d in docs if t in d) for t in terms}
-        scored = []
-        for row, counts in zip(rows, docs, strict=True):
-            length = sum(counts.values())
-            score = 0.0
-            for term in terms:
-                tf = counts.get(term, 0)
-                if not tf:
-                    continue
-                idf = math.log(1 + (len(docs) - df[term] + 0.5) / (df[term] + 0.5))
-                score += idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * length / avg_len))
-            if score > 0:
-                scored.append((score, row))
-        scored.sort(key=lambda pair: (-pair[0], pair[1].id))
+        ranked = rank_bm25(terms, [row.text for row in rows])
         return [
             EvidenceCandidate(
-                url=row.document.url,
-                title=row.document.title,
-                publisher=row.document.publisher,
-                snippet=row.text,
+                url=rows[i].document.url,
+                title=rows[i].document.title,
+                publisher=rows[i].document.publisher,
+                snippet=rows[i].text,
                 score=round(score, 4),
-                passage_id=row.id,
+                passage_id=rows[i].id,
             )
-            for score, row in scored[:limit]
+            for i, score in ranked[:limit]
+        ]
+
+
+class FactCheckProvider:
+    """Earlier fact-checks (imported ClaimReview) of the same or a similar claim."""
+
+    name = "factchecks"
+
+    def search(self, claim_text: str, *, limit: int) -> list[EvidenceCandidate]:
+        terms = query_terms(claim_text)
+        if not terms:
+            return []
+        rows = list(
+            FactCheck.objects.filter(candidates_matching(terms, "claim_reviewed"))
+            .defer("raw")
+            .order_by("id")[:_MAX_CANDIDATES]
+        )
+        ranked = rank_bm25(terms, [row.claim_reviewed for row in rows])
+        return [
+            EvidenceCandidate(
+                url=rows[i].url,
+                title=rows[i].claim_reviewed[:500],
+                publisher=rows[i].publisher,
+                snippet=rows[i].claim_reviewed,
+                score=round(score, 4),
+                rating=rows[i].rating,
+                published_at=rows[i].published_at,
+            )
+            for i, score in ranked[:limit]
         ]

@@ -222,6 +222,8 @@ def claim_gather_evidence(*, claim_id: int) -> None:
                     stance=c.stance,
                     stance_confidence=c.stance_confidence,
                     passage_id=c.passage_id,
+                    rating=c.rating[:200],
+                    published_at=c.published_at,
                     hit_key=_hit_key(provider.name, c),
                 )
                 for c in candidates

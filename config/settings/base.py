@@ -221,10 +221,39 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Evidence providers, in the order their hits are listed (issue #5 adds external providers).
-CLAIMDESK_EVIDENCE_PROVIDERS = env.list(
-    "CLAIMDESK_EVIDENCE_PROVIDERS", default=["claims.evidence.library.LibraryProvider"]
+# --- Evidence providers ----------------------------------------------------------------------
+# External providers are switched on by their key/URL; the local ones always run.
+CLAIMDESK_GOOGLE_FACTCHECK_API_KEY = env.str("CLAIMDESK_GOOGLE_FACTCHECK_API_KEY", default="")
+# e.g. https://en.wikipedia.org/w/api.php (any language, or the newsroom's own MediaWiki).
+CLAIMDESK_MEDIAWIKI_API_URL = env.str("CLAIMDESK_MEDIAWIKI_API_URL", default="")
+_default_providers = [
+    "claims.evidence.library.LibraryProvider",
+    "claims.evidence.library.FactCheckProvider",
+]
+if CLAIMDESK_GOOGLE_FACTCHECK_API_KEY:
+    _default_providers.append("claims.evidence.providers.google_factcheck.GoogleFactCheckProvider")
+if CLAIMDESK_MEDIAWIKI_API_URL:
+    _default_providers.append("claims.evidence.providers.mediawiki.MediaWikiProvider")
+# Evidence providers, in the order their hits are listed.
+CLAIMDESK_EVIDENCE_PROVIDERS = env.list("CLAIMDESK_EVIDENCE_PROVIDERS", default=_default_providers)
+CLAIMDESK_PROVIDER_TIMEOUT_S = env.float("CLAIMDESK_PROVIDER_TIMEOUT_S", default=8.0)
+CLAIMDESK_PROVIDER_ATTEMPTS = env.int("CLAIMDESK_PROVIDER_ATTEMPTS", default=3)
+CLAIMDESK_PROVIDER_BACKOFF_S = env.float("CLAIMDESK_PROVIDER_BACKOFF_S", default=0.5)
+CLAIMDESK_PROVIDER_RATE_PER_S = env.float("CLAIMDESK_PROVIDER_RATE_PER_S", default=5.0)
+# After this many failed calls in a row a provider is skipped for the cooldown.
+CLAIMDESK_PROVIDER_CIRCUIT_THRESHOLD = env.int("CLAIMDESK_PROVIDER_CIRCUIT_THRESHOLD", default=5)
+CLAIMDESK_PROVIDER_CIRCUIT_COOLDOWN_S = env.float(
+    "CLAIMDESK_PROVIDER_CIRCUIT_COOLDOWN_S", default=60.0
 )
+
+# --- Cache (circuit breakers): Redis when configured, so every worker sees the same state. ---
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # Optional LLM backend (OpenAI-compatible /chat/completions) that rewrites claims so they
 # stand alone. Off by default; the local rules always run and remain the fallback.
