@@ -167,3 +167,17 @@ def test_get_json_maps_errors():
     client = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(502)))
     with pytest.raises(TransientError):
         get_json(client, WIKI_API, {})
+
+
+@pytest.mark.parametrize("claim", ["", "   ", "the of and", "sea level rise " * 20_000])
+def test_empty_and_very_long_claims(claim, db):
+    from claims.evidence.library import FactCheckProvider, LibraryProvider
+
+    transport, requests = serve(lambda r: httpx.Response(200, json={"query": {"search": []}}))
+    wiki = MediaWikiProvider(api_url=WIKI_API, transport=transport)
+    google_transport, google_requests = serve(lambda r: httpx.Response(200, json={}))
+    google = GoogleFactCheckProvider(api_key="k", transport=google_transport)
+    for provider in (LibraryProvider(), FactCheckProvider(), wiki, google):
+        assert provider.search(claim, limit=5) == []
+    for request in requests + google_requests:
+        assert len(str(request.url)) < 2000  # long claims are cut, never sent whole
