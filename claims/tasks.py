@@ -13,6 +13,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from claims.errors import TransientError
+from claims.evidence.search import refresh_lexical_stats
 from claims.services import pipeline
 
 
@@ -54,6 +55,11 @@ def claim_gather_evidence(*, claim_id: int) -> None:
 @shared_task(base=PipelineTask, name="claims.article_finish")
 def article_finish(*, article_id: int) -> None:
     pipeline.article_finish(article_id=article_id)
+
+
+@shared_task(name="claims.library_refresh_stats", acks_late=True)
+def library_refresh_stats() -> None:
+    refresh_lexical_stats()
 
 
 @shared_task(name="claims.pipeline_sweep_stuck", acks_late=True)

@@ -178,6 +178,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # Document frequencies for BM25 on PostgreSQL (a full scan; a no-op on SQLite).
+    "library-refresh-stats": {
+        "task": "claims.library_refresh_stats",
+        "schedule": env.float("CLAIMDESK_LEXICAL_STATS_EVERY_S", default=3600.0),
+    },
     "pipeline-sweep-stuck": {
         "task": "claims.pipeline_sweep_stuck",
         "schedule": env.float("CLAIMDESK_SWEEP_EVERY_S", default=60.0),

@@ -10,8 +10,8 @@ from django.conf import settings
 
 from claims.evidence.base import EvidenceCandidate, ProviderUnavailableError
 from claims.evidence.claimreview import plain_text
-from claims.evidence.library import query_terms
 from claims.evidence.resilience import get_json
+from claims.evidence.terms import query_terms
 
 
 class MediaWikiProvider:

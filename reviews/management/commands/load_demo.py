@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
+from claims.evidence.search import refresh_lexical_stats
 from claims.services.articles import article_submit
 from claims.services.sources import source_document_upsert
 from claims.text import decode_bytes
@@ -40,6 +41,7 @@ class Command(BaseCommand):
                     licence=doc.get("licence", ""),
                 )
                 n_sources += 1
+        refresh_lexical_stats()
         new = 0
         articles = sorted((DEMO_DIR / "articles").iterdir())
         for path in articles:
