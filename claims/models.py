@@ -180,12 +180,24 @@ class SourceDocument(models.Model):
     """A reference document in the newsroom's source library (saved pages, reports, wikis)."""
 
     title = models.CharField(max_length=500)
-    url = models.URLField(max_length=2048, unique=True)
+    # Blank for documents that came as files; those are identified by their content hash.
+    url = models.URLField(max_length=2048, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     licence = models.CharField(max_length=100, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_unique_url"),
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=Q(url=""),
+                name="source_unique_unlinked_content",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from claims.errors import ApplicationError
 
 _WHITESPACE = re.compile(r"\s+")
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
 _HTML_SNIFF = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
     rb"(?:<!doctype html|<html|<head|<body|<article|<main|<div|<meta|<title|<p[ >])",
@@ -43,12 +44,18 @@ def decode_bytes(data: bytes, declared_charset: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
-    if best is None:
+    matches = list(from_bytes(data))
+    if not matches:
         raise ApplicationError(
             "The body could not be decoded as text in any known encoding.", code="not_text"
         )
-    return str(best)
+    best = matches[0]
+    # Short texts often tie between code pages (cp1250 vs cp1252 for French); on a tie prefer
+    # windows-1252, the legacy encoding most undeclared web text is really in (WHATWG maps
+    # latin-1 labels to it too).
+    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    western = next((m for m in tied if m.encoding in _WESTERN), best)
+    return str(western)
 
 
 def looks_like_html(data: bytes | str) -> bool:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 
+from claims.errors import ApplicationError
 from claims.extraction.segment import split_sentences
 from claims.models import SourceDocument, SourcePassage
+from claims.text import content_hash, extract_from_html, extract_from_text, looks_like_html
 
 # Passages are whole sentences packed up to this many characters: short enough to highlight.
 PASSAGE_MAX_CHARS = 400
@@ -24,17 +28,55 @@ def split_passages(text: str) -> list[tuple[int, int]]:
 
 @transaction.atomic
 def source_document_upsert(
-    *, url: str, title: str, text: str, publisher: str = "", licence: str = ""
+    *,
+    url: str = "",
+    title: str,
+    text: str,
+    publisher: str = "",
+    licence: str = "",
+    published_at: datetime | None = None,
 ) -> SourceDocument:
-    """Create or replace a library document and its passages (re-running is harmless)."""
+    """Create or replace a library document and its passages (re-running is harmless).
+
+    Documents with a URL are keyed by it; documents from files by their text's hash."""
+    if not text.strip():
+        raise ApplicationError("The source document has no text.", code="empty")
+    digest = content_hash(text)
+    # With a URL the URL is the identity; a file's identity is its text.
+    lookup = {"url": url} if url else {"url": "", "content_hash": digest}
     document, _ = SourceDocument.objects.update_or_create(
-        url=url,
-        defaults={"title": title, "text": text, "publisher": publisher, "licence": licence},
+        defaults={
+            "title": title[:500] or "(untitled)",
+            "text": text,
+            "content_hash": digest,
+            "publisher": publisher[:200],
+            "licence": licence[:100],
+            "published_at": published_at,
+        },
+        **lookup,  # type: ignore[arg-type]  # django-stubs types **kwargs as the defaults map
     )
-    document.full_clean()
+    document.full_clean(validate_constraints=False)
+    source_passages_rebuild(document=document)
+    return document
+
+
+def source_ingest(*, body: str, url: str = "", publisher: str = "") -> SourceDocument:
+    """A page or text file into the library: text and metadata extracted as for articles."""
+    page = extract_from_html(body, url=url) if looks_like_html(body) else extract_from_text(body)
+    return source_document_upsert(
+        url=url,
+        title=page.title,
+        text=page.text,
+        publisher=publisher or page.outlet,
+        published_at=page.published_at,
+    )
+
+
+@transaction.atomic
+def source_passages_rebuild(*, document: SourceDocument) -> None:
+    """Replace the document's passages with a fresh split of its text (the index follows)."""
     document.passages.all().delete()
     SourcePassage.objects.bulk_create(
-        SourcePassage(document=document, start=start, end=end, text=text[start:end])
-        for start, end in split_passages(text)
+        SourcePassage(document=document, start=start, end=end, text=document.text[start:end])
+        for start, end in split_passages(document.text)
     )
-    return document

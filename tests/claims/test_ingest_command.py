@@ -50,3 +50,39 @@ def test_wait_times_out_clearly_without_a_worker(tmp_path, db):
         call_command(
             "ingest", str(tmp_path / "a.txt"), "--wait", "--timeout", "0.1", stdout=StringIO()
         )
+
+
+def test_ingest_as_source_indexes_the_library_in_any_encoding(tmp_path, db):
+    from claims.evidence.search import lexical_search
+    from claims.models import SourceDocument, SourcePassage
+
+    (tmp_path / "rapport.txt").write_bytes(
+        "Rapport du GIEC\nLe niveau de la mer a augmenté de 20 centimètres depuis 1900.".encode(
+            "latin-1"
+        )
+    )
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>Sea ice</title></head><body><article><p>Arctic sea ice declined "
+        "13 percent per decade since 1979, satellites show.</p></article></body></html>"
+    )
+    out = StringIO()
+    call_command("ingest", "--as-source", str(tmp_path), stdout=out)
+    assert "Indexed 2 source document(s)" in out.getvalue()
+    assert Article.objects.count() == 0  # sources are not articles to check
+    french = SourceDocument.objects.get(title="Rapport du GIEC")
+    assert "centimètres" in french.text
+    passages_before = SourcePassage.objects.count()
+    call_command("ingest", "--as-source", str(tmp_path), stdout=StringIO())  # again: no duplicates
+    assert SourceDocument.objects.count() == 2
+    assert SourcePassage.objects.count() == passages_before
+    assert lexical_search("arctic sea ice decline", limit=1)
+
+
+def test_ingest_as_source_refuses_empty_files(tmp_path, db):
+    (tmp_path / "empty.txt").write_text("   ")
+    err = StringIO()
+    with pytest.raises(CommandError, match="could not be indexed"):
+        call_command(
+            "ingest", "--as-source", str(tmp_path / "empty.txt"), stdout=StringIO(), stderr=err
+        )
+    assert "no text" in err.getvalue()

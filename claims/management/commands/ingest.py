@@ -9,10 +9,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from claims.errors import ApplicationError
+from claims.errors import ApplicationError, PermanentError, TransientError
+from claims.evidence.search import refresh_lexical_stats
+from claims.http_client import fetch
 from claims.models import Article
 from claims.selectors import article_progress
 from claims.services.articles import article_submit
+from claims.services.sources import source_ingest
 from claims.text import decode_bytes, looks_like_html
 
 SUFFIXES = {".html", ".htm", ".txt", ".text", ".md"}
@@ -49,11 +52,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--timeout", type=float, default=600.0, help="Seconds --wait gives up after."
         )
+        parser.add_argument(
+            "--as-source",
+            action="store_true",
+            help="Add to the source library (evidence), not to the articles to check.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         targets = _expand(options["targets"])
         if not targets:
             raise CommandError("Nothing to ingest: no .html/.htm/.txt/.md files found.")
+        if options["as_source"]:
+            self._ingest_sources(targets)
+            return
         ids: list[int] = []
         problems: list[str] = []
         for target in tqdm(targets, desc="submitting", unit="article", disable=None):
@@ -68,6 +79,29 @@ class Command(BaseCommand):
             self._wait(ids, options["timeout"])
         if problems:
             raise CommandError(f"{len(problems)} target(s) could not be submitted.")
+
+    def _ingest_sources(self, targets: list[str]) -> None:
+        added = 0
+        problems: list[str] = []
+        for target in tqdm(targets, desc="indexing", unit="document", disable=None):
+            try:
+                if target.startswith(("http://", "https://")):
+                    response = fetch(target)
+                    body = decode_bytes(response.content, response.charset)
+                    source_ingest(body=body, url=response.url)
+                else:
+                    source_ingest(body=decode_bytes(Path(target).read_bytes()))
+                added += 1
+            except ApplicationError as exc:
+                problems.append(f"{target}: {exc.message}")
+            except (PermanentError, TransientError) as exc:
+                problems.append(f"{target}: {exc}")
+        refresh_lexical_stats()
+        for problem in problems:
+            self.stderr.write(problem)
+        self.stdout.write(f"Indexed {added} source document(s); {len(problems)} refused.")
+        if problems:
+            raise CommandError(f"{len(problems)} target(s) could not be indexed.")
 
     @staticmethod
     def _submit(target: str) -> int:
