@@ -24,7 +24,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
-from skops import io as skops_io
+
+from claims.ml import load_model, save_model
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_PATH = MODEL_DIR / "checkworthiness.skops"
@@ -104,21 +105,10 @@ class CheckworthinessModel:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> CheckworthinessModel:
-        if not path.exists():
-            raise FileNotFoundError(
-                f"No check-worthiness model at {path}. Rebuild it with "
-                "`python manage.py train_checkworthiness`."
-            )
-        trusted = skops_io.get_untrusted_types(file=path)
-        # Only scikit-learn/numpy/scipy types may be loaded: the file is data, not code.
-        unexpected = [t for t in trusted if not t.startswith(("sklearn.", "numpy.", "scipy."))]
-        if unexpected:
-            raise ValueError(f"{path} contains unexpected types: {unexpected}")
-        return cls(skops_io.load(path, trusted=trusted))
+        return cls(load_model(path, rebuild_hint="python manage.py train_checkworthiness"))
 
     def save(self, path: Path = MODEL_PATH) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        skops_io.dump(self.pipeline, path, compression=8)
+        save_model(self.pipeline, path)
 
 
 def _sha256(path: Path) -> str:

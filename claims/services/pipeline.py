@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from dataclasses import replace
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 from claims import dispatch
 from claims.errors import ApplicationError, PermanentError, TransientError
 from claims.evidence.base import EvidenceCandidate, ProviderUnavailableError, get_providers
+from claims.evidence.stance import get_stance_model
 from claims.extraction import ScoredSentence, get_extractor
 from claims.handoff import hand_off_to_review
 from claims.http_client import fetch
@@ -187,6 +189,28 @@ def claim_from_sentence(article: Article, s: ScoredSentence) -> Claim:
     )
 
 
+def _with_stance_hints(
+    claim_text: str, candidates: list[EvidenceCandidate]
+) -> list[EvidenceCandidate]:
+    """Add a supports/refutes/neither hint to passages (not to earlier fact-checks, whose
+    rating says more)."""
+
+    def wants_hint(c: EvidenceCandidate) -> bool:
+        return not c.stance and not c.rating and bool(c.snippet)
+
+    snippets = [c.snippet for c in candidates if wants_hint(c)]
+    if not snippets:
+        return candidates
+    hints = iter(get_stance_model().predict(claim_text, snippets))
+    hinted = []
+    for candidate in candidates:
+        if wants_hint(candidate):
+            hint = next(hints)
+            candidate = replace(candidate, stance=hint.stance, stance_confidence=hint.confidence)
+        hinted.append(candidate)
+    return hinted
+
+
 def _hit_key(provider: str, candidate: EvidenceCandidate) -> str:
     return hashlib.sha256(f"{provider}\n{candidate.url}\n{candidate.snippet}".encode()).hexdigest()
 
@@ -210,6 +234,7 @@ def claim_gather_evidence(*, claim_id: int) -> None:
                 )
                 errors.append(f"{provider.name} unavailable")
                 continue
+            candidates = _with_stance_hints(claim.self_contained_text, candidates)
             found.extend(
                 Evidence(
                     claim=claim,

@@ -248,3 +248,12 @@ def test_every_considered_sentence_is_stored_and_can_be_promoted(
     assert again.pk == claim.pk
     article.refresh_from_db()
     assert article.claims_total == article.claims.count()
+
+
+def test_library_evidence_carries_a_stance_hint(workflow, library, run_tasks):
+    article, _ = run_tasks(article_submit, text=ARTICLE)
+    hits = Evidence.objects.filter(claim__article=article, provider="library")
+    assert hits.exists()
+    for hit in hits:
+        assert hit.stance in {"supports", "refutes", "neither"}
+        assert hit.stance_confidence is not None

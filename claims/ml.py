@@ -1,0 +1,28 @@
+"""Saving and loading the shipped scikit-learn models: skops files, never pickle, and only
+scikit-learn/numpy/scipy (and this project's own) types may come out of them: a model file
+is data, not code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from skops import io as skops_io
+
+# Our own feature transformers (claims.*) are imported from this code base, not the file.
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "claims.")
+
+
+def load_model(path: Path, *, rebuild_hint: str) -> Any:
+    if not path.exists():
+        raise FileNotFoundError(f"No model at {path}. Rebuild it with `{rebuild_hint}`.")
+    types = skops_io.get_untrusted_types(file=path)
+    unexpected = [t for t in types if not t.startswith(_TRUSTED_PREFIXES)]
+    if unexpected:
+        raise ValueError(f"{path} contains unexpected types: {unexpected}")
+    return skops_io.load(path, trusted=types)
+
+
+def save_model(model: Any, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    skops_io.dump(model, path, compression=8)
