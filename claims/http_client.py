@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -38,6 +40,17 @@ class FetchedResponse:
     content: bytes
     content_type: str
     charset: str | None
+
+
+@contextmanager
+def network_errors_are_transient(url: str) -> Iterator[None]:
+    """Timeouts and broken connections are worth retrying: raise them as TransientError."""
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise TransientError(f"Timed out talking to {url}") from exc
+    except httpx.TransportError as exc:
+        raise TransientError(f"Could not connect to {url}: {exc}") from exc
 
 
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -100,12 +113,8 @@ def fetch(
         current = url
         for _hop in range(settings.CLAIMDESK_FETCH_MAX_REDIRECTS + 1):
             request = _pinned_request(client, current)
-            try:
+            with network_errors_are_transient(current):
                 response = client.send(request, stream=True)
-            except httpx.TimeoutException as exc:
-                raise TransientError(f"Timed out fetching {current}") from exc
-            except httpx.TransportError as exc:
-                raise TransientError(f"Could not connect to {current}: {exc}") from exc
             try:
                 if response.status_code in _REDIRECT_CODES and "location" in response.headers:
                     current = urljoin(current, response.headers["location"])
@@ -127,16 +136,12 @@ def _read_body(url: str, response: httpx.Response, limit: int) -> FetchedRespons
         raise ResponseTooLargeError(f"{url} is {declared} bytes, over the {limit}-byte limit")
     chunks: list[bytes] = []
     size = 0
-    try:
+    with network_errors_are_transient(url):
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > limit:
                 raise ResponseTooLargeError(f"{url} is over the {limit}-byte limit")
             chunks.append(chunk)
-    except httpx.TimeoutException as exc:
-        raise TransientError(f"Timed out reading {url}") from exc
-    except httpx.TransportError as exc:
-        raise TransientError(f"Connection broke reading {url}: {exc}") from exc
     content_type = response.headers.get("content-type", "")
     return FetchedResponse(
         url=url,

@@ -19,16 +19,13 @@ from django.core.cache import cache
 
 from claims.errors import TransientError
 from claims.evidence.base import EvidenceCandidate, EvidenceProvider, ProviderUnavailableError
+from claims.http_client import network_errors_are_transient
 
 
 def get_json(client: httpx.Client, url: str, params: dict[str, Any]) -> Any:
     """GET JSON: timeouts, 429 and 5xx are transient; other errors and non-JSON are not."""
-    try:
+    with network_errors_are_transient(url):
         response = client.get(url, params=params)
-    except httpx.TimeoutException as exc:
-        raise TransientError(f"timed out calling {url}") from exc
-    except httpx.TransportError as exc:
-        raise TransientError(f"could not reach {url}: {exc}") from exc
     if response.status_code == 429 or response.status_code >= 500:
         raise TransientError(f"{url} answered HTTP {response.status_code}")
     if response.status_code >= 400:
