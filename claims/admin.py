@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from claims.errors import ApplicationError
 from claims.models import Article, ArticleSentence, Claim, Evidence, SourceDocument
-from claims.selectors import article_progress
+from claims.selectors import article_progress, articles_with_progress
 from claims.services.articles import article_retry, article_submit
 from claims.services.sentences import sentence_promote
 from claims.services.sources import source_document_upsert, source_passages_rebuild
@@ -52,6 +52,9 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
     @admin.display(description="pipeline")
     def progress(self, article: Article) -> str:
         return article_progress(article=article).label
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        return articles_with_progress()
 
     def get_form(
         self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs: Any

@@ -21,8 +21,22 @@ def article_get(*, article_id: int) -> Article | None:
     return Article.objects.filter(pk=article_id).first()
 
 
+_EVIDENCE_DONE = ~Q(claims__evidence_state=Claim.EvidenceState.PENDING)
+
+
+def articles_with_progress() -> QuerySet[Article]:
+    """Articles newest first, with what `article_progress` needs counted in the same query."""
+    return Article.objects.annotate(
+        n_claims=Count("claims"),
+        n_claims_with_evidence=Count("claims", filter=_EVIDENCE_DONE),
+    ).order_by("-created_at", "-id")
+
+
 def article_progress(*, article: Article) -> ArticleProgress:
-    done = article.claims.filter(~Q(evidence_state=Claim.EvidenceState.PENDING)).count()
+    """Where the article is, for people. Rows from `articles_with_progress` cost no query."""
+    done = getattr(article, "n_claims_with_evidence", None)
+    if done is None:
+        done = article.claims.exclude(evidence_state=Claim.EvidenceState.PENDING).count()
     label = article.get_state_display()
     if article.state == Article.State.GATHERING:
         label = f"{label} ({done}/{article.claims_total})"
@@ -36,7 +50,3 @@ def article_progress(*, article: Article) -> ArticleProgress:
         claims_total=article.claims_total,
         claims_with_evidence=done,
     )
-
-
-def article_list_with_counts() -> QuerySet[Article]:
-    return Article.objects.annotate(n_claims=Count("claims")).order_by("-created_at", "-id")

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from claims.errors import ApplicationError
-from claims.selectors import article_list_with_counts, article_progress
+from claims.selectors import article_progress, articles_with_progress
 from reviews import selectors, services
 from reviews.forms import CitationForm, ReviewUpdateForm
 from reviews.models import Status
@@ -33,7 +33,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def articles(request: HttpRequest) -> HttpResponse:
-    page = Paginator(article_list_with_counts(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(articles_with_progress(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(article, article_progress(article=article)) for article in page]
     return render(request, "reviews/articles.html", {"page": page, "rows": rows})
 

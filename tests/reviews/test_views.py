@@ -109,3 +109,18 @@ def test_articles_page_shows_pipeline_state(logged_in, workflow):
     body = logged_in.get("/articles/").content.decode()
     assert "failed: HTTP 404" in body
     assert item.claim.article.title in body
+
+
+def test_articles_page_counts_progress_without_a_query_per_row(logged_in, workflow):
+    ReviewItemFactory.create_batch(
+        2, claim__article__state="gathering", claim__article__claims_total=1
+    )
+    with CaptureQueriesContext(connection) as few:
+        assert logged_in.get("/articles/").status_code == 200
+    ReviewItemFactory.create_batch(
+        20, claim__article__state="gathering", claim__article__claims_total=1
+    )
+    with CaptureQueriesContext(connection) as many:
+        body = logged_in.get("/articles/").content.decode()
+    assert len(many) == len(few)
+    assert body.count("gathering evidence (1/1)") == 22
