@@ -21,6 +21,7 @@ import httpx
 from django.conf import settings
 
 from claims.errors import PermanentError, TransientError
+from claims.text import decode_bytes
 
 _REDIRECT_CODES = {301, 302, 303, 307, 308}
 
@@ -150,3 +151,9 @@ def _read_body(url: str, response: httpx.Response, limit: int) -> FetchedRespons
         content_type=content_type.split(";")[0].strip().lower(),
         charset=response.charset_encoding,
     )
+
+
+def fetch_text(url: str) -> tuple[str, str]:
+    """`fetch` and decode (declared charset, else detected): (text, URL after redirects)."""
+    response = fetch(url)
+    return decode_bytes(response.content, response.charset), response.url

@@ -23,12 +23,11 @@ from claims.evidence.base import EvidenceCandidate, ProviderUnavailableError, ge
 from claims.evidence.stance import get_stance_model
 from claims.extraction import ScoredSentence, get_extractor
 from claims.handoff import hand_off_to_review
-from claims.http_client import fetch
+from claims.http_client import fetch_text
 from claims.models import Article, ArticleSentence, Claim, Evidence
 from claims.text import (
     ExtractedPage,
     content_hash,
-    decode_bytes,
     detect_language,
     extract_from_html,
     extract_from_text,
@@ -75,8 +74,7 @@ def article_fetch(*, article_id: int) -> None:
     if article is None:
         return
     try:
-        response = fetch(article.source_url)
-        body = decode_bytes(response.content, response.charset)
+        body, _ = fetch_text(article.source_url)
     except PermanentError as exc:
         article_mark_failed(article_id=article_id, reason=str(exc))
         return

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.errors import ApplicationError, PermanentError, TransientError
-from claims.http_client import fetch
+from claims.http_client import fetch_text
 from claims.services.factchecks import claimreviews_from_document, factchecks_import
 from claims.text import decode_bytes
 
@@ -24,8 +24,7 @@ class Command(BaseCommand):
         for source in options["sources"]:
             try:
                 if source.startswith(("http://", "https://")):
-                    response = fetch(source)
-                    text = decode_bytes(response.content, response.charset)
+                    text, _ = fetch_text(source)
                 else:
                     text = decode_bytes(Path(source).read_bytes())
                 reviews = claimreviews_from_document(text)

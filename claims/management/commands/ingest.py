@@ -11,9 +11,9 @@ from tqdm import tqdm
 
 from claims.errors import ApplicationError, PermanentError, TransientError
 from claims.evidence.search import refresh_lexical_stats
-from claims.http_client import fetch
+from claims.http_client import fetch_text
 from claims.models import Article
-from claims.selectors import article_progress
+from claims.selectors import article_progress, articles_with_progress
 from claims.services.articles import article_submit
 from claims.services.sources import source_ingest
 from claims.text import decode_bytes, looks_like_html
@@ -86,9 +86,8 @@ class Command(BaseCommand):
         for target in tqdm(targets, desc="indexing", unit="document", disable=None):
             try:
                 if target.startswith(("http://", "https://")):
-                    response = fetch(target)
-                    body = decode_bytes(response.content, response.charset)
-                    source_ingest(body=body, url=response.url)
+                    body, final_url = fetch_text(target)
+                    source_ingest(body=body, url=final_url)
                 else:
                     source_ingest(body=decode_bytes(Path(target).read_bytes()))
                 added += 1
@@ -137,7 +136,7 @@ class Command(BaseCommand):
             )
 
     def _summary(self, ids: list[int]) -> None:
-        for article in Article.objects.filter(pk__in=ids).order_by("pk"):
+        for article in articles_with_progress().filter(pk__in=ids).order_by("pk"):
             label = article_progress(article=article).label
             name = article.title or article.source_url or "(untitled)"
             self.stdout.write(
