@@ -1,20 +1,140 @@
 """Input forms of the reviewer pages (validation only; the services do the work)."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
+from django.contrib.auth.models import User
 
 from reviews.models import Status, Verdict
+from reviews.selectors import SORTS, QueueFilters
 
 
 class ReviewUpdateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    status = forms.ModelChoiceField(queryset=Status.objects.all(), label="Status")
+    # data-key: the keyboard shortcut that focuses the field (static/js/shortcuts.js).
+    status = forms.ModelChoiceField(
+        queryset=Status.objects.all(), label="Status", widget=forms.Select(attrs={"data-key": "s"})
+    )
     verdict = forms.ModelChoiceField(
-        queryset=Verdict.objects.all(), required=False, label="Verdict", empty_label="— none —"
+        queryset=Verdict.objects.all(),
+        required=False,
+        label="Verdict",
+        empty_label="— none —",
+        widget=forms.Select(attrs={"data-key": "v"}),
     )
     explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
+    def __init__(self, *args: Any, statuses: list[Status] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if statuses is not None:  # offer only the moves the workflow allows from here
+            field = self.fields["status"]
+            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 — narrows for mypy
+            field.queryset = Status.objects.filter(pk__in=[s.pk for s in statuses])
+
 
 class CitationForm(forms.Form):
-    url = forms.URLField(label="Source URL", max_length=2048, assume_scheme="https")
-    title = forms.CharField(max_length=500, required=False)
-    quote = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    url = forms.URLField(
+        label="Source URL",
+        max_length=2048,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"data-key": "c"}),
+    )
+    title = forms.CharField(
+        max_length=500, required=False, help_text="Leave empty to use the page's own title."
+    )
+    quote = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Quoted passage"
+    )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "data-key": "n"}),
+        label="Note",
+        max_length=10_000,
+        help_text="@username mentions a colleague.",
+    )
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "data-key": "search"}),
+    )
+    status = forms.SlugField(required=False)
+    verdict = forms.SlugField(required=False)
+    assignee = forms.CharField(required=False, max_length=150)
+    language = forms.CharField(required=False, max_length=16)
+    outlet = forms.CharField(required=False, max_length=200)
+    speaker = forms.CharField(required=False, max_length=200)
+    tag = forms.SlugField(required=False)
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
+    open_only = forms.BooleanField(required=False)
+
+    def filters(self, base: dict[str, Any] | None = None) -> QueueFilters:
+        """The accepted values over `base` (a built-in view); invalid fields are dropped."""
+        data = dict(base or {})
+        cleaned: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()  # fills cleaned_data with the fields that passed
+            cleaned = self.cleaned_data
+        data.update({key: value for key, value in cleaned.items() if value})
+        return QueueFilters(**data)
+
+
+class BulkActionForm(forms.Form):
+    ACTIONS = [
+        ("assign", "Assign to"),
+        ("tag", "Tag"),
+        ("status", "Move to status"),
+        ("verdict", "Set verdict"),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS)
+    ids = forms.CharField(required=False, help_text="Comma-separated review item ids.")
+    all_matching = forms.BooleanField(required=False)
+    query = forms.CharField(required=False, max_length=2000)
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True), required=False, to_field_name="username"
+    )
+    tag = forms.CharField(required=False, max_length=60)
+    status = forms.ModelChoiceField(
+        queryset=Status.objects.all(), required=False, to_field_name="slug"
+    )
+    verdict = forms.ModelChoiceField(
+        queryset=Verdict.objects.all(), required=False, to_field_name="slug"
+    )
+
+    def clean_ids(self) -> list[int]:
+        raw: str = self.cleaned_data["ids"]
+        try:
+            return [int(part) for part in raw.split(",") if part.strip()]
+        except ValueError as exc:
+            raise forms.ValidationError("Ids must be numbers.") from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        action = data.get("action")
+        if action in ("status", "verdict", "tag") and not data.get(action):
+            self.add_error(action, "Choose a value for this action.")
+        if not data.get("ids") and not data.get("all_matching"):
+            raise forms.ValidationError("Select some claims, or choose all matching the filter.")
+        return data
+
+    def value(self) -> Any:
+        """The action's argument: a user, a tag name, a status or a verdict."""
+        return self.cleaned_data[self.cleaned_data["action"]]
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(max_length=60)
+    query = forms.CharField(max_length=1000, required=False)

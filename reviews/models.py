@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from claims.models import Claim
 
@@ -21,7 +23,22 @@ class Status(models.Model):
         default=False, help_text="New claims enter the queue in this status."
     )
     is_published = models.BooleanField(
-        default=False, help_text="Claims in this status are public through the API."
+        default=False,
+        help_text="Claims in this status are public; their verdict, explanation and citations "
+        "are locked until an editor reopens them.",
+    )
+    in_take_next = models.BooleanField(
+        default=False, help_text="'Take next' hands out unassigned claims in this status."
+    )
+    requires_editor = models.BooleanField(
+        default=False, help_text="Only editors may move a claim into this status."
+    )
+    allowed_next = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="allowed_previous",
+        help_text="Statuses a claim may move to from this one. Leave empty to allow any.",
     )
 
     class Meta:
@@ -47,8 +64,23 @@ class Verdict(models.Model):
         return self.name
 
 
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ReviewItem(models.Model):
-    """One claim's place in the queue. `version` guards against silent overwrites."""
+    """One claim's place in the queue. `version` guards against silent overwrites.
+
+    `assignee` + `lease_expires_at` is the lease: a reviewer holds the claim until the lease
+    runs out (each action renews it); the sweeper then returns it to the queue.
+    """
 
     claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="review")
     status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="items")
@@ -63,25 +95,72 @@ class ReviewItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="review_items",
     )
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     priority = models.FloatField(default=0.0, db_index=True)
+    # Mirrors status.in_take_next (kept in step by the services) so that take next reads one
+    # small partial index instead of joining the status table across a million rows.
+    in_take_next = models.BooleanField(default=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="items")
+    # Who last set the verdict or explanation: publishing needs someone else (an editor).
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-priority", "id"]
-        indexes = [models.Index(fields=["status", "-priority", "id"])]
+        indexes = [
+            models.Index(fields=["status", "-priority", "id"]),
+            # Take next reads the head of this partial index: one short index walk however
+            # long the queue grows (rows held under SKIP LOCKED are stepped over).
+            models.Index(
+                fields=["-priority", "id"],
+                condition=models.Q(assignee__isnull=True, in_take_next=True),
+                name="review_take_next_idx",
+            ),
+            models.Index(fields=["assignee", "-priority", "id"]),
+        ]
+        permissions = [
+            ("publish_reviewitem", "Can publish and reopen claims (editor)"),
+            ("assign_reviewitem", "Can assign claims to others and act on their leases"),
+        ]
 
     def __str__(self) -> str:
         return f"Review of claim {self.claim_id}"
 
+    def held_by_other(self, user_id: int, now: datetime) -> bool:
+        """Someone else holds this claim: assigned to them, with a lease still running (or
+        no expiry at all: an explicit assignment)."""
+        if self.assignee_id is None or self.assignee_id == user_id:
+            return False
+        return self.lease_expires_at is None or self.lease_expires_at > now
+
 
 class Citation(models.Model):
+    class FetchState(models.TextChoices):
+        PENDING = "pending", "fetching title"
+        DONE = "done", "fetched"
+        FAILED = "failed", "could not fetch"
+
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
     url = models.URLField(max_length=2048)
     title = models.CharField(max_length=500, blank=True)
     quote = models.TextField(blank=True)
+    # Filled in the background from the page itself (SSRF-guarded fetch).
+    publisher = models.CharField(max_length=300, blank=True)
+    snapshot = models.TextField(blank=True, help_text="The page's text when it was cited.")
+    fetch_state = models.CharField(
+        max_length=10, choices=FetchState.choices, default=FetchState.PENDING
+    )
+    fetch_error = models.CharField(max_length=300, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -100,6 +179,7 @@ class Note(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.TextField()
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -107,6 +187,25 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.body[:80]
+
+
+class SavedView(models.Model):
+    """A reviewer's named queue filter (the query string of the queue page)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=1000)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_view_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ActivityQuerySet(models.QuerySet["Activity"]):

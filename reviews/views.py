@@ -1,33 +1,193 @@
-"""Reviewer pages: the queue and the claim page. Thin: forms in, services, templates out."""
+"""Reviewer pages: queue, take next, claim page, dashboard. Thin: forms in, services and
+selectors, templates out. HTMX requests get the same views (partials where it saves work)."""
 
 from __future__ import annotations
 
+import csv
+import json
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.errors import ApplicationError
 from claims.selectors import article_progress, articles_with_progress
-from reviews import selectors, services
-from reviews.forms import CitationForm, ReviewUpdateForm
-from reviews.models import Status
+from reviews import roles, selectors
+from reviews.forms import (
+    BulkActionForm,
+    CitationForm,
+    NoteForm,
+    QueueFilterForm,
+    ReviewUpdateForm,
+    SavedViewForm,
+)
+from reviews.models import ReviewItem, SavedView, Status, Tag, Verdict
+from reviews.services import citations, workflow
+from reviews.services import queue as queue_services
 
 QUEUE_PAGE_SIZE = 50
 
 
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — login_required guarantees a real user
+    return user
+
+
+def _queue_filters(request: HttpRequest, params: QueryDict) -> tuple[QueueFilterForm, Any]:
+    view = params.get("view", "")
+    base = selectors.BUILTIN_VIEWS[view][1] if view in selectors.BUILTIN_VIEWS else None
+    form = QueueFilterForm(params)
+    return form, form.filters(base)
+
+
 @login_required
+@require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    status_slug = request.GET.get("status") or None
-    page = Paginator(selectors.queue_items(status_slug=status_slug), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    user = _user(request)
+    form, filters = _queue_filters(request, request.GET)
+    items = selectors.queue_items(user=user, filters=filters)
+    try:
+        page_number = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page_number = 1
+    # No COUNT(*) over the whole filter: read one row more than the page to know if there is
+    # a next page (the per-view counts above the table come from a cached aggregate).
+    start = (page_number - 1) * QUEUE_PAGE_SIZE
+    rows = list(items[start : start + QUEUE_PAGE_SIZE + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "items": rows[:QUEUE_PAGE_SIZE],
+        "page_number": page_number,
+        "has_next": len(rows) > QUEUE_PAGE_SIZE,
+        "query": query.urlencode(),
+        "form": form,
+        "filters": filters,
+        "view": request.GET.get("view", ""),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "reviews/_queue_results.html", context)
+    counts = selectors.view_counts(user=user)
+    statuses = list(Status.objects.all())
+    context.update(
+        {
+            "count_all": counts["all"],
+            "builtin_views": [
+                (key, name, counts.get(key, 0))
+                for key, (name, _) in selectors.BUILTIN_VIEWS.items()
+            ],
+            "status_counts": [(status, counts.get(status.slug, 0)) for status in statuses],
+            "saved_views": SavedView.objects.filter(user=user),
+            "statuses": statuses,
+            "verdicts": Verdict.objects.all(),
+            "tags": Tag.objects.all(),
+            "reviewers": User.objects.filter(is_active=True).order_by("username"),
+            "is_editor": roles.has(user, roles.ASSIGN),
+        }
     )
+    return render(request, "reviews/queue.html", context)
+
+
+@login_required
+@require_POST
+def take_next(request: HttpRequest) -> HttpResponse:
+    try:
+        item = queue_services.take_next(user=_user(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("reviews:queue")
+    if item is None:
+        messages.info(request, "Nothing left to take: every open claim is being worked on.")
+        return redirect("reviews:queue")
+    return redirect("reviews:claim", item_id=item.pk)
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = BulkActionForm(request.POST)
+    back = f"{reverse('reviews:queue')}?{request.POST.get('query', '')}"
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        value = form.value()
+        if data["action"] == "tag":
+            value = queue_services.tag_for_name(value)
+        if data["all_matching"]:
+            _, filters = _queue_filters(request, QueryDict(data["query"]))
+            targets: Any = selectors.queue_items(user=user, filters=filters)
+        else:
+            targets = data["ids"]
+        result = queue_services.review_items_bulk(
+            user=user, items=targets, action=data["action"], value=value
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    skipped = f"; {result['skipped']} skipped (not allowed for them)" if result["skipped"] else ""
+    messages.success(request, f"Updated {result['done']} claims{skipped}.")
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def saved_view_save(request: HttpRequest) -> HttpResponse:
+    form = SavedViewForm(request.POST)
+    if form.is_valid():
+        SavedView.objects.update_or_create(
+            user=_user(request),
+            name=form.cleaned_data["name"],
+            defaults={"query": form.cleaned_data["query"]},
+        )
+        messages.success(request, f"Saved view “{form.cleaned_data['name']}”.")
+    else:
+        messages.error(request, "A saved view needs a name.")
+    return redirect(f"{reverse('reviews:queue')}?{form.data.get('query', '')}")
+
+
+@login_required
+@require_POST
+def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
+    SavedView.objects.filter(pk=view_id, user=_user(request)).delete()
+    return redirect("reviews:queue")
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    stats = selectors.dashboard()
+    backlog_max = max((n for _, n in stats.backlog), default=0) or 1
+    per_day_max = max((n for _, n in stats.reviewed_per_day), default=0) or 1
+    verdict_max = max((n for _, n in stats.verdicts), default=0) or 1
     return render(
         request,
-        "reviews/queue.html",
-        {"page": page, "statuses": Status.objects.all(), "status_slug": status_slug},
+        "reviews/dashboard.html",
+        {
+            "stats": stats,
+            "backlog": [(s, n, 100 * n / backlog_max) for s, n in stats.backlog],
+            "per_day": [(d, n, 100 * n / per_day_max) for d, n in stats.reviewed_per_day],
+            "verdicts": [(v, n, 100 * n / verdict_max) for v, n in stats.verdicts],
+        },
     )
 
 
@@ -38,53 +198,92 @@ def articles(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/articles.html", {"page": page, "rows": rows})
 
 
+def _neighbours(item: ReviewItem) -> tuple[int | None, int | None]:
+    """The claims before and after this one in the default queue order (for j/k)."""
+    after = Q(priority__lt=item.priority) | Q(priority=item.priority, pk__gt=item.pk)
+    before = Q(priority__gt=item.priority) | Q(priority=item.priority, pk__lt=item.pk)
+    open_ = ReviewItem.objects.filter(status__is_published=False)
+    nxt = open_.filter(after).order_by("-priority", "id").values_list("pk", flat=True).first()
+    prev = open_.filter(before).order_by("priority", "-id").values_list("pk", flat=True).first()
+    return prev, nxt
+
+
+def _claim_action(
+    request: HttpRequest, item: ReviewItem
+) -> tuple[HttpResponse | None, dict[str, Any]]:
+    """Run the posted action. Returns a redirect on success, or forms to show again."""
+    user = _user(request)
+    action = request.POST.get("action")
+    bound: dict[str, Any] = {}
+    form: forms.Form
+    if action == "update":
+        form = ReviewUpdateForm(request.POST)
+        bound["update_form"] = form
+        if form.is_valid():
+            data = form.cleaned_data
+            workflow.review_item_update(
+                item_id=item.pk,
+                user=user,
+                expected_version=data["version"],
+                status=data["status"],
+                verdict=data["verdict"],
+                explanation=data["explanation"],
+                release="handover" in request.POST,
+            )
+            messages.success(
+                request, "Saved and handed over." if "handover" in request.POST else "Saved."
+            )
+            return redirect("reviews:claim", item_id=item.pk), bound
+    elif action == "cite":
+        form = CitationForm(request.POST)
+        bound["citation_form"] = form
+        if form.is_valid():
+            citations.citation_add(claim_id=item.claim_id, user=user, **form.cleaned_data)
+            messages.success(request, "Citation added; its title and text are being fetched.")
+            return redirect("reviews:claim", item_id=item.pk), bound
+    elif action == "note":
+        form = NoteForm(request.POST)
+        bound["note_form"] = form
+        if form.is_valid():
+            citations.note_add(claim_id=item.claim_id, user=user, body=form.cleaned_data["body"])
+            return redirect("reviews:claim", item_id=item.pk), bound
+    elif action == "release":
+        queue_services.review_item_release(item_id=item.pk, user=user)
+        messages.success(request, "Released: the claim is back in the queue.")
+        return redirect("reviews:queue"), bound
+    elif action == "renew":
+        queue_services.review_item_renew(item_id=item.pk, user=user)
+        messages.success(request, "You hold this claim for another lease period.")
+        return redirect("reviews:claim", item_id=item.pk), bound
+    elif action == "assign":
+        username = request.POST.get("assignee", "")
+        assignee = User.objects.filter(username=username).first() if username else None
+        if username and assignee is None:
+            raise ApplicationError(f"No user named {username}.", code="invalid_assignee")
+        queue_services.review_item_assign(item_id=item.pk, user=user, assignee=assignee)
+        messages.success(request, "Assignment saved.")
+        return redirect("reviews:claim", item_id=item.pk), bound
+    else:
+        raise ApplicationError("Unknown action.", code="invalid_action")
+    return None, bound
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.review_item_detail(item_id=item_id)
     if item is None:
         raise Http404("No such claim in the queue.")
-    update_form = ReviewUpdateForm(
-        initial={
-            "version": item.version,
-            "status": item.status,
-            "verdict": item.verdict,
-            "explanation": item.explanation,
-        }
-    )
-    citation_form = CitationForm()
+    user = _user(request)
+    statuses = selectors.allowed_statuses(item=item)
+    bound: dict[str, Any] = {}
     conflict = None
     http_status = 200
     if request.method == "POST":
-        action = request.POST.get("action")
-        user = request.user  # login_required: always a real user here
-        assert user.is_authenticated  # noqa: S101 — narrows the type for mypy
         try:
-            if action == "update":
-                update_form = ReviewUpdateForm(request.POST)
-                if update_form.is_valid():
-                    data = update_form.cleaned_data
-                    services.review_item_update(
-                        item_id=item.pk,
-                        user=user,
-                        expected_version=data["version"],
-                        status=data["status"],
-                        verdict=data["verdict"],
-                        clear_verdict=data["verdict"] is None,
-                        explanation=data["explanation"],
-                    )
-                    messages.success(request, "Saved.")
-                    return redirect("reviews:claim", item_id=item.pk)
-            elif action == "cite":
-                citation_form = CitationForm(request.POST)
-                if citation_form.is_valid():
-                    services.citation_add(
-                        claim_id=item.claim_id, user=user, **citation_form.cleaned_data
-                    )
-                    messages.success(request, "Citation added.")
-                    return redirect("reviews:claim", item_id=item.pk)
-            else:
-                return HttpResponse("Unknown action.", status=400)
+            response, bound = _claim_action(request, item)
+            if response is not None:
+                return response
             http_status = 400  # a form was invalid: show it again with its errors
         except ApplicationError as exc:
             http_status = exc.status
@@ -92,15 +291,81 @@ def claim_detail(request: HttpRequest, item_id: int) -> HttpResponse:
                 conflict = {"message": exc.message, "mine": request.POST, "theirs": item}
             else:
                 messages.error(request, exc.message)
-    article = item.claim.article
+    bound.setdefault(
+        "update_form",
+        ReviewUpdateForm(
+            initial={
+                "version": item.version,
+                "status": item.status,
+                "verdict": item.verdict,
+                "explanation": item.explanation,
+            },
+            statuses=statuses,
+        ),
+    )
+    bound.setdefault("citation_form", CitationForm())
+    bound.setdefault("note_form", NoteForm())
+    claim, article = item.claim, item.claim.article
+    prev_id, next_id = _neighbours(item)
+    now = timezone.now()
     context = {
+        **bound,
         "item": item,
-        "claim": item.claim,
+        "claim": claim,
         "article": article,
-        "before": article.text[max(0, item.claim.sentence_start - 400) : item.claim.sentence_start],
-        "after": article.text[item.claim.sentence_end : item.claim.sentence_end + 400],
-        "update_form": update_form,
-        "citation_form": citation_form,
+        "before": article.text[max(0, claim.sentence_start - 400) : claim.sentence_start],
+        "after": article.text[claim.sentence_end : claim.sentence_end + 400],
         "conflict": conflict,
+        "similar": selectors.similar_reviewed(claim=claim),
+        "prev_id": prev_id,
+        "next_id": next_id,
+        "holding": item.assignee_id == user.pk,
+        "held_by_other": item.held_by_other(user.pk, now),
+        "locked": item.status.is_published,
+        "is_editor": roles.has(user, roles.ASSIGN),
+        "reviewers": User.objects.filter(is_active=True).order_by("username")
+        if roles.has(user, roles.ASSIGN)
+        else [],
     }
     return render(request, "reviews/claim_detail.html", context, status=http_status)
+
+
+@login_required
+@require_GET
+def claim_history_export(request: HttpRequest, item_id: int, fmt: str) -> HttpResponseBase:
+    """The claim's full trail as CSV or JSON Lines (one event per row)."""
+    if fmt not in ("csv", "jsonl"):
+        raise Http404("History exports as .csv or .jsonl.")
+    item = ReviewItem.objects.filter(pk=item_id).only("claim_id").first()
+    if item is None:
+        raise Http404("No such claim in the queue.")
+    events = item.claim.activity.select_related("actor").order_by("created_at", "id")
+    rows = (
+        {
+            "at": event.created_at.isoformat(),
+            "actor": event.actor.get_username() if event.actor else "pipeline",
+            "verb": event.verb,
+            "changes": event.changes,
+        }
+        for event in events.iterator()
+    )
+    if fmt == "jsonl":
+        lines = (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        response = StreamingHttpResponse(lines, content_type="application/x-ndjson")
+    else:
+        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="claim-{item.claim_id}-history.{fmt}"'
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(rows: Any) -> Any:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(["at", "actor", "verb", "field", "before", "after"])
+    for row in rows:
+        for field, (before, after) in (row["changes"] or {"": [None, None]}).items():
+            yield writer.writerow([row["at"], row["actor"], row["verb"], field, before, after])

@@ -22,13 +22,19 @@ SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 def workflow(db: None) -> None:
     """The default statuses and verdicts. Transactional tests flush data migrations' rows, so
     tests that need them ask for this fixture (it runs the migration's own function)."""
-    migration = importlib.import_module("reviews.migrations.0002_default_workflow")
-    migration.create_defaults(apps, None)
+    for name in ("0002_default_workflow", "0004_workflow_roles"):
+        importlib.import_module(f"reviews.migrations.{name}").create_defaults(apps, None)
 
 
 @pytest.fixture
-def user(db: None):
-    return UserFactory.create(username="checker")
+def user(workflow: None):
+    """A fact-checker."""
+    return UserFactory.create(username="checker", roles=["Fact-checkers"])
+
+
+@pytest.fixture
+def editor(workflow: None):
+    return UserFactory.create(username="editor", roles=["Editors"])
 
 
 @pytest.fixture

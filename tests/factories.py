@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import factory
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 
 from claims.models import Article, Claim
-from reviews.models import ReviewItem, Status
+from reviews.models import ReviewItem, Status, Verdict
+from reviews.services.workflow import review_item_update
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"checker{n}")
     password = factory.django.Password("pw-for-tests")
+
+    @factory.post_generation
+    def roles(self, create: bool, names: list[str] | None, **kwargs: object) -> None:
+        """`roles=["Editors"]`: the groups (made by the workflow migration) to join."""
+        if create and names:
+            self.groups.add(*Group.objects.filter(name__in=names))
 
 
 SENTENCE = "Global sea level rose by about 20 centimetres between 1900 and 2018."
@@ -58,3 +66,23 @@ class ReviewItemFactory(factory.django.DjangoModelFactory[ReviewItem]):
     claim = factory.SubFactory(ClaimFactory)
     status = factory.LazyFunction(lambda: Status.objects.get(is_initial=True))
     priority = 0.5
+
+
+def publish(item: ReviewItem, *, checker: User, editor: User, verdict: str = "false") -> ReviewItem:
+    """Take a claim through the default workflow the way a team does: the fact-checker
+    decides and hands over, a different editor publishes."""
+    item = review_item_update(
+        item_id=item.pk,
+        user=checker,
+        expected_version=item.version,
+        status=Status.objects.get(slug="ready-to-publish"),
+        verdict=Verdict.objects.get(slug=verdict),
+        explanation="Checked against the source.",
+        release=True,
+    )
+    return review_item_update(
+        item_id=item.pk,
+        user=editor,
+        expected_version=item.version,
+        status=Status.objects.get(slug="published"),
+    )

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
     "claims",
     "reviews",
 ]
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -138,7 +140,7 @@ CLAIMDESK_PIPELINE_STUCK_AFTER = timedelta(
 CLAIMDESK_PIPELINE_MAX_ATTEMPTS = env.int("CLAIMDESK_PIPELINE_MAX_ATTEMPTS", default=5)
 # Called with article_id once an article's claims have their evidence: the hand-off from the
 # pipeline (claims app) to the review queue (reviews app), named here so claims never imports it.
-CLAIMDESK_REVIEW_HANDOFF = "reviews.services.review_items_enqueue_for_article"
+CLAIMDESK_REVIEW_HANDOFF = "reviews.services.queue.review_items_enqueue_for_article"
 
 # --- Celery ---------------------------------------------------------------------------------
 # Embedded default: kombu's SQLAlchemy transport on a SQLite file next to the database, so the
@@ -189,6 +191,45 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Review queue ---------------------------------------------------------------------------
+# A reviewer's hold on a claim lasts this long after their last action on it; the sweeper then
+# returns the claim to the queue.
+CLAIMDESK_LEASE_S = env.int("CLAIMDESK_LEASE_S", default=30 * 60)
+CLAIMDESK_LEASE_SWEEP_EVERY_S = env.float("CLAIMDESK_LEASE_SWEEP_EVERY_S", default=60.0)
+CELERY_BEAT_SCHEDULE["reviews-expire-leases"] = {
+    "task": "reviews.leases_expire",
+    "schedule": CLAIMDESK_LEASE_SWEEP_EVERY_S,
+}
+# Publishing needs an editor who is not the person who set the verdict (four-eyes rule).
+CLAIMDESK_PUBLISH_REQUIRES_SECOND_PERSON = env.bool(
+    "CLAIMDESK_PUBLISH_REQUIRES_SECOND_PERSON", default=True
+)
+# Queue priority = a weighted sum of signals in [0, 1] (README, "Queue priority").
+CLAIMDESK_PRIORITY_WEIGHTS: dict[str, float] = {
+    "checkworthiness": env.float("CLAIMDESK_PRIORITY_W_CHECKWORTHINESS", default=0.55),
+    "recency": env.float("CLAIMDESK_PRIORITY_W_RECENCY", default=0.25),
+    "reach": env.float("CLAIMDESK_PRIORITY_W_REACH", default=0.10),
+    "trending": env.float("CLAIMDESK_PRIORITY_W_TRENDING", default=0.10),
+}
+# Recency halves every this many hours since the article was published.
+CLAIMDESK_PRIORITY_RECENCY_HALF_LIFE_H = env.float(
+    "CLAIMDESK_PRIORITY_RECENCY_HALF_LIFE_H", default=48.0
+)
+# Reach in [0, 1] by outlet name and by speaker name (case-insensitive); unknown → 0.
+CLAIMDESK_OUTLET_REACH: dict[str, float] = env.json("CLAIMDESK_OUTLET_REACH", default={})
+CLAIMDESK_SPEAKER_REACH: dict[str, float] = env.json("CLAIMDESK_SPEAKER_REACH", default={})
+# Trending: how many other claims with the same fingerprint arrived in this window
+# (saturating at CLAIMDESK_PRIORITY_TRENDING_SATURATION).
+CLAIMDESK_PRIORITY_TRENDING_WINDOW_H = env.float(
+    "CLAIMDESK_PRIORITY_TRENDING_WINDOW_H", default=72.0
+)
+CLAIMDESK_PRIORITY_TRENDING_SATURATION = env.int(
+    "CLAIMDESK_PRIORITY_TRENDING_SATURATION", default=5
+)
+# Per-view counts on the queue page are cached this long (a count over a million rows costs
+# more than the page itself).
+CLAIMDESK_QUEUE_COUNTS_CACHE_S = env.int("CLAIMDESK_QUEUE_COUNTS_CACHE_S", default=30)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -8,9 +8,10 @@ import pytest
 from django.db.models import Count
 
 from claims.models import Article, Claim
-from reviews.models import ReviewItem, Status, Verdict
-from reviews.services import citation_add, review_item_update
+from reviews.models import ReviewItem
+from reviews.services.citations import citation_add
 from tests.e2e.conftest import wait_for
+from tests.factories import publish
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +31,7 @@ def _terminal(article_id: int) -> bool:
     return Article.objects.get(pk=article_id).state not in Article.WORKING_STATES
 
 
-def test_article_through_worker_to_queue_to_api(live_pipeline, workflow, api_client, user):
+def test_article_through_worker_to_queue_to_api(live_pipeline, workflow, api_client, user, editor):
     response = api_client.post(
         "/api/v1/articles",
         {"html": PAGE.decode(), "url": "https://news.example/arctic"},
@@ -49,15 +50,8 @@ def test_article_through_worker_to_queue_to_api(live_pipeline, workflow, api_cli
 
     item = items.select_related("claim").order_by("-priority").first()
     assert item is not None
-    review_item_update(
-        item_id=item.pk,
-        user=user,
-        expected_version=item.version,
-        status=Status.objects.get(slug="published"),
-        verdict=Verdict.objects.get(slug="true"),
-        explanation="NSIDC's September 2023 figure.",
-    )
     citation_add(claim_id=item.claim_id, user=user, url="https://nsidc.org/", title="NSIDC")
+    publish(item, checker=user, editor=editor, verdict="true")
     published = api_client.get("/api/v1/claims?status=published").json()["results"]
     assert [c["id"] for c in published] == [item.claim_id]
     assert published[0]["verdict"] == "true"

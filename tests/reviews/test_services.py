@@ -2,7 +2,8 @@ import pytest
 
 from claims.errors import ApplicationError
 from reviews.models import Activity, Status, Verdict
-from reviews.services import citation_add, note_add, review_item_update
+from reviews.services.citations import citation_add, note_add
+from reviews.services.workflow import review_item_update
 from tests.factories import ReviewItemFactory, UserFactory
 
 
@@ -31,7 +32,7 @@ def test_update_records_before_and_after(item, user):
 
 
 def test_stale_version_is_a_conflict_not_an_overwrite(item, user):
-    other = UserFactory.create(username="other")
+    other = UserFactory.create(username="other", roles=["Fact-checkers"])
     review_item_update(item_id=item.pk, user=other, expected_version=1, explanation="theirs")
     with pytest.raises(ApplicationError) as info:
         review_item_update(item_id=item.pk, user=user, expected_version=1, explanation="mine")

@@ -1,0 +1,117 @@
+"""Citations (with their page fetched in the background) and reviewers' notes."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from claims.errors import ApplicationError, PermanentError
+from claims.http_client import fetch_text
+from claims.text import extract_from_html, looks_like_html
+from reviews import roles
+from reviews.models import Citation, Note, ReviewItem
+from reviews.services.common import hold, log
+from reviews.services.workflow import ensure_not_locked
+
+SNAPSHOT_MAX_CHARS = 200_000
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
+
+
+def _item_for_claim(claim_id: int) -> ReviewItem:
+    item = (
+        ReviewItem.objects.select_for_update(of=("self",))
+        .select_related("status", "assignee")
+        .filter(claim_id=claim_id)
+        .first()
+    )
+    if item is None:
+        raise ApplicationError(
+            f"No claim in the queue with id {claim_id}.", code="not_found", status=404
+        )
+    return item
+
+
+@transaction.atomic
+def citation_add(
+    *, claim_id: int, user: User, url: str, title: str = "", quote: str = ""
+) -> Citation:
+    """Cite a source. Its title, publisher and a text snapshot are fetched after commit."""
+    roles.require(user, roles.REVIEW, to="add citations")
+    url = url.strip()
+    # Only web links: javascript:, data: and file: URLs never reach a page or a fetcher.
+    if not url.lower().startswith(("http://", "https://")):
+        raise ApplicationError(
+            "Citation URLs must start with http:// or https://.", code="invalid_url"
+        )
+    item = _item_for_claim(claim_id)
+    ensure_not_locked(item, "citations")
+    now = timezone.now()
+    changes = hold(item, user, now)
+    citation = Citation(
+        claim_id=claim_id, url=url, title=title.strip(), quote=quote.strip(), added_by=user
+    )
+    citation.full_clean()
+    citation.save()
+    item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
+    log(item, user, "cited", {**changes, "citation": [None, citation.url]})
+
+    from reviews import tasks  # the task module imports this one
+
+    transaction.on_commit(lambda: tasks.citation_fetch.delay(citation_id=citation.pk))
+    return citation
+
+
+def citation_fetch(*, citation_id: int) -> Citation:
+    """Fill in title, publisher and snapshot from the cited page (safe to run twice).
+
+    Network trouble raises TransientError (the task retries); a page that cannot be had
+    (404, blocked address, too large) marks the citation failed, with the reason shown.
+    """
+    citation = Citation.objects.get(pk=citation_id)
+    if citation.fetch_state == Citation.FetchState.DONE:
+        return citation
+    try:
+        body, final_url = fetch_text(citation.url)
+    except PermanentError as exc:
+        citation.fetch_state = Citation.FetchState.FAILED
+        citation.fetch_error = str(exc)[:300]
+        citation.save(update_fields=["fetch_state", "fetch_error"])
+        return citation
+    if looks_like_html(body):
+        page = extract_from_html(body, url=final_url)
+        title, publisher, text = page.title, page.outlet, page.text
+    else:
+        title, publisher, text = "", "", body
+    citation.title = citation.title or title[:500]
+    citation.publisher = publisher[:300]
+    citation.snapshot = text[:SNAPSHOT_MAX_CHARS]
+    citation.fetch_state = Citation.FetchState.DONE
+    citation.fetch_error = ""
+    citation.fetched_at = timezone.now()
+    citation.save()
+    return citation
+
+
+@transaction.atomic
+def note_add(*, claim_id: int, user: User, body: str) -> Note:
+    """A note for the team; `@username` mentions the named users."""
+    roles.require(user, roles.REVIEW, to="add notes")
+    if not body.strip():
+        raise ApplicationError("A note cannot be empty.", code="empty")
+    item = _item_for_claim(claim_id)
+    note = Note(claim_id=claim_id, author=user, body=body.strip())
+    note.full_clean()
+    note.save()
+    names = set(MENTION.findall(note.body))
+    mentioned = list(User.objects.filter(username__in=names, is_active=True)) if names else []
+    note.mentions.set(mentioned)
+    log(
+        item,
+        user,
+        "noted",
+        {"mentions": [None, sorted(u.username for u in mentioned)]} if mentioned else {},
+    )
+    return note

@@ -1,0 +1,211 @@
+"""Who works on what: the pipeline hand-off, take next, leases, assignment and bulk actions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from claims.errors import ApplicationError
+from claims.models import Article, Claim
+from reviews import roles
+from reviews.models import Activity, ReviewItem, Status, Tag
+from reviews.services.common import hold, lease_end, lock_item, log
+from reviews.services.priority import claim_priority, trending_counts
+from reviews.services.workflow import review_item_update
+
+
+def _initial_status() -> Status:
+    status = Status.objects.filter(is_initial=True).order_by("position").first()
+    if status is None:
+        raise ApplicationError(
+            "No status is marked initial; mark one in the admin.", code="no_initial_status"
+        )
+    return status
+
+
+@transaction.atomic
+def review_items_enqueue_for_article(*, article_id: int) -> int:
+    """The pipeline's hand-off: put every claim of the article in the queue (idempotent)."""
+    article = Article.objects.get(pk=article_id)
+    status = _initial_status()
+    now = timezone.now()
+    claims = list(Claim.objects.filter(article=article, review__isnull=True))
+    trending = trending_counts((c.fingerprint for c in claims), now)
+    ReviewItem.objects.bulk_create(
+        [
+            ReviewItem(
+                claim=claim,
+                status=status,
+                in_take_next=status.in_take_next,
+                priority=claim_priority(
+                    claim=claim,
+                    article=article,
+                    now=now,
+                    same_fingerprint=trending.get(claim.fingerprint, 1),
+                ),
+            )
+            for claim in claims
+        ],
+        ignore_conflicts=True,
+    )
+    Activity.objects.bulk_create(
+        [Activity(claim=c, verb="queued", changes={"status": [None, status.name]}) for c in claims]
+    )
+    return len(claims)
+
+
+def take_next(*, user: User) -> ReviewItem | None:
+    """Hand `user` the most urgent unassigned claim; no one else can get the same one.
+
+    On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets concurrent reviewers step over the rows others
+    are taking instead of queueing behind them. SQLite runs write transactions one at a time
+    (IMMEDIATE mode), which gives the same guarantee. The conditional UPDATE is a second guard
+    either way: it only succeeds while the row is still unassigned.
+    """
+    roles.require(user, roles.REVIEW, to="take claims")
+    for _attempt in range(5):
+        with transaction.atomic():
+            candidate = (
+                ReviewItem.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(in_take_next=True, assignee__isnull=True)
+                .exclude(decided_by=user)  # a second review must be someone else's
+                .order_by("-priority", "id")
+                .only("pk", "claim_id")
+                .first()
+            )
+            if candidate is None:
+                return None
+            now = timezone.now()
+            taken = ReviewItem.objects.filter(pk=candidate.pk, assignee__isnull=True).update(
+                assignee=user, lease_expires_at=lease_end(now), updated_at=now
+            )
+            if taken:
+                log(candidate, user, "took", {"assignee": [None, user.get_username()]})
+                return ReviewItem.objects.select_related("claim", "status").get(pk=candidate.pk)
+    return None
+
+
+@transaction.atomic
+def review_item_release(*, item_id: int, user: User) -> ReviewItem:
+    """Give the claim back to the queue (the holder, or an editor)."""
+    item = lock_item(item_id)
+    if item.assignee_id is None:
+        return item
+    if item.assignee_id != user.pk:
+        roles.require(user, roles.ASSIGN, to="release a claim someone else holds")
+    log(item, user, "released", {"assignee": [item.assignee.get_username(), None]})  # type: ignore[union-attr]
+    item.assignee = None
+    item.lease_expires_at = None
+    item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def review_item_renew(*, item_id: int, user: User) -> ReviewItem:
+    """Extend the holder's lease (the claim page calls this while a reviewer works)."""
+    item = lock_item(item_id)
+    changes = hold(item, user, timezone.now())
+    item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
+    if changes:
+        log(item, user, "took", changes)
+    return item
+
+
+@transaction.atomic
+def review_item_assign(*, item_id: int, user: User, assignee: User | None) -> ReviewItem:
+    """An editor assigns the claim to someone (no lease expiry) or unassigns it."""
+    roles.require(user, roles.ASSIGN, to="assign claims")
+    if assignee is not None and not roles.has(assignee, roles.REVIEW):
+        raise ApplicationError(
+            f"{assignee.get_username()} is not a fact-checker.", code="invalid_assignee"
+        )
+    item = lock_item(item_id)
+    before = item.assignee.get_username() if item.assignee else None
+    after = assignee.get_username() if assignee else None
+    if before != after:
+        item.assignee = assignee
+        item.lease_expires_at = None
+        item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
+        log(item, user, "assigned", {"assignee": [before, after]})
+    return item
+
+
+def leases_expire() -> int:
+    """Return claims whose lease ran out to the queue (the periodic sweeper)."""
+    now = timezone.now()
+    expired = 0
+    # Batches keep each transaction short while reviewers keep working.
+    while True:
+        with transaction.atomic():
+            batch = list(
+                ReviewItem.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(lease_expires_at__lt=now, assignee__isnull=False)
+                .select_related("assignee")[:500]
+            )
+            if not batch:
+                return expired
+            for item in batch:
+                log(item, None, "lease expired", {"assignee": [item.assignee.get_username(), None]})  # type: ignore[union-attr]
+            ReviewItem.objects.filter(pk__in=[i.pk for i in batch]).update(
+                assignee=None, lease_expires_at=None, updated_at=now
+            )
+            expired += len(batch)
+
+
+BULK_ACTIONS = ("assign", "tag", "status", "verdict")
+
+
+def review_items_bulk(
+    *, user: User, items: QuerySet[ReviewItem] | Iterable[int], action: str, value: Any = None
+) -> dict[str, int]:
+    """Apply one action to many claims: a selection (ids) or a whole filter (a queryset).
+
+    Each claim goes through the same service as a single edit (roles, workflow, leases,
+    locked-after-publishing, the log); claims the action cannot apply to are counted as
+    skipped, not failed as a whole.
+    """
+    if action not in BULK_ACTIONS:
+        raise ApplicationError(f"Unknown bulk action {action!r}.", code="invalid_action")
+    ids = list(items.values_list("pk", flat=True) if isinstance(items, QuerySet) else items)
+    done = skipped = 0
+    for item_id in ids:
+        try:
+            with transaction.atomic():
+                _bulk_one(user=user, item_id=item_id, action=action, value=value)
+            done += 1
+        except ApplicationError as exc:
+            if exc.code == "forbidden" and not done and not skipped:
+                raise  # the user lacks the role: say so once, rather than skip every row
+            skipped += 1
+    return {"done": done, "skipped": skipped}
+
+
+def _bulk_one(*, user: User, item_id: int, action: str, value: Any) -> None:
+    item = lock_item(item_id)
+    if action == "assign":
+        review_item_assign(item_id=item_id, user=user, assignee=value)
+    elif action == "tag":
+        roles.require(user, roles.REVIEW, to="tag claims")
+        tag: Tag = value
+        if not item.tags.filter(pk=tag.pk).exists():
+            item.tags.add(tag)
+            log(item, user, "tagged", {"tag": [None, tag.name]})
+    elif action == "status":
+        review_item_update(item_id=item_id, user=user, expected_version=item.version, status=value)
+    else:  # verdict, e.g. "Not check-worthy"
+        review_item_update(item_id=item_id, user=user, expected_version=item.version, verdict=value)
+
+
+def tag_for_name(name: str) -> Tag:
+    name = name.strip()
+    slug = slugify(name)[:60]
+    if not slug:
+        raise ApplicationError("A tag needs letters or digits.", code="invalid_tag")
+    tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name[:60]})
+    return tag

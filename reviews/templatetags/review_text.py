@@ -1,0 +1,32 @@
+"""Rendering of reviewers' free text. Escaped first, then the little markup we add (mention
+links, line breaks) is passed through nh3 so nothing else can reach the page."""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from reviews.models import Note
+from reviews.services.citations import MENTION
+
+register = template.Library()
+
+_ALLOWED_TAGS = {"a", "br", "p"}
+_ALLOWED_ATTRIBUTES = {"a": {"class"}}
+
+
+@register.filter
+def note_html(note: Note) -> SafeString:
+    mentioned = {user.username for user in note.mentions.all()}
+
+    def mention(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return f'<a class="mention">@{name}</a>' if name in mentioned else f"@{name}"
+
+    html = MENTION.sub(mention, escape(note.body)).replace("\n", "<br>")
+    cleaned = nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES)
+    return mark_safe(cleaned)  # noqa: S308 — escaped above, then sanitised by nh3
