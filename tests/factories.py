@@ -19,11 +19,11 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     username = factory.Sequence(lambda n: f"checker{n}")
     password = factory.django.Password("pw-for-tests")
 
-    @factory.post_generation
-    def roles(self, create: bool, names: list[str] | None, **kwargs: object) -> None:
+    @factory.post_generation  # type: ignore[untyped-decorator]
+    def roles(obj: User, create: bool, names: list[str] | None, **kwargs: object) -> None:
         """`roles=["Editors"]`: the groups (made by the workflow migration) to join."""
         if create and names:
-            self.groups.add(*Group.objects.filter(name__in=names))
+            obj.groups.add(*Group.objects.filter(name__in=names))
 
 
 SENTENCE = "Global sea level rose by about 20 centimetres between 1900 and 2018."

@@ -119,9 +119,9 @@ def review_item_update(
         item.status, item.in_take_next, item.status_changed_at = status, status.in_take_next, now
     if not (decided or moving or release):
         return item
-    if release:
+    if release or item.status.is_published:  # publishing ends the work on a claim
         item.assignee, item.lease_expires_at = None, None
-        changes["assignee"] = [user.get_username(), None]
+        changes["assignee"] = [changes.get("assignee", [user.get_username()])[0], None]
     item.version += 1
     item.full_clean(exclude=["claim"])
     item.save()

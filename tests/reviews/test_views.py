@@ -1,12 +1,15 @@
 """The queue and claim pages, rendered by Django's test client."""
 
+import json
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reviews.models import Status, Verdict
-from tests.factories import ReviewItemFactory
+from reviews.models import ReviewItem, Status, Verdict
+from reviews.services.queue import take_next
+from tests.factories import ReviewItemFactory, UserFactory, publish
 
 
 @pytest.fixture
@@ -128,3 +131,113 @@ def test_articles_page_counts_progress_without_a_query_per_row(logged_in, workfl
         body = logged_in.get("/articles/").content.decode()
     assert len(many) == len(few)
     assert body.count("gathering evidence (1/1)") == 22
+
+
+def test_take_next_opens_the_most_urgent_claim(logged_in, workflow):
+    ReviewItemFactory.create(priority=0.1)
+    urgent = ReviewItemFactory.create(priority=0.9)
+    response = logged_in.post("/take-next/")
+    assert response["Location"] == f"/claims/{urgent.pk}/"
+    page = logged_in.get(response["Location"]).content.decode()
+    assert "You hold this claim" in page
+
+
+def test_queue_filters_search_and_builtin_views(logged_in, workflow, user):
+    mine = ReviewItemFactory.create(claim__text="Inflation fell to 2 percent in May.")
+    other = ReviewItemFactory.create(claim__speaker="Minister Rossi")
+    logged_in.post("/take-next/")  # takes one of them
+    mine.refresh_from_db()
+    held = mine if mine.assignee_id else other
+    body = logged_in.get("/?view=mine").content.decode()
+    assert f'href="/claims/{held.pk}/"' in body
+    body = logged_in.get("/?q=inflation").content.decode()
+    assert f'href="/claims/{mine.pk}/"' in body
+    assert f'href="/claims/{other.pk}/"' not in body
+    body = logged_in.get("/?speaker=rossi&date_from=not-a-date").content.decode()
+    assert f'href="/claims/{other.pk}/"' in body  # the bad date is ignored, not a 500
+    assert f'href="/claims/{mine.pk}/"' not in body
+
+
+def test_htmx_filter_request_gets_only_the_results(logged_in, workflow):
+    ReviewItemFactory.create()
+    full = logged_in.get("/").content.decode()
+    partial = logged_in.get("/", headers={"HX-Request": "true"}).content.decode()
+    assert "<html" in full
+    assert "<html" not in partial
+    assert "<table" in partial
+
+
+def test_saved_views_are_per_user(logged_in, client, workflow):
+    logged_in.post("/views/", {"name": "Rossi", "query": "speaker=rossi"})
+    assert 'href="?speaker=rossi"' in logged_in.get("/").content.decode()
+    other = UserFactory.create(username="someone", roles=["Fact-checkers"])
+    client.force_login(other)
+    assert 'href="?speaker=rossi"' not in client.get("/").content.decode()
+
+
+def test_bulk_action_over_a_selection_and_over_a_filter(logged_in, workflow):
+    items = ReviewItemFactory.create_batch(3)
+    response = logged_in.post(
+        "/bulk/", {"action": "tag", "tag": "Health", "ids": f"{items[0].pk},{items[1].pk}"}
+    )
+    assert response.status_code == 302
+    assert ReviewItem.objects.filter(tags__slug="health").count() == 2
+    logged_in.post(
+        "/bulk/",
+        {
+            "action": "verdict",
+            "verdict": "not-check-worthy",
+            "all_matching": "1",
+            "query": "tag=health",
+        },
+    )
+    assert ReviewItem.objects.filter(verdict__slug="not-check-worthy").count() == 2
+    response = logged_in.post("/bulk/", {"action": "status", "ids": "1"}, follow=True)
+    assert "Choose a value" in response.content.decode()
+
+
+def test_dashboard_shows_backlog_and_verdicts(logged_in, workflow, user, editor):
+    ReviewItemFactory.create_batch(2)
+    publish(ReviewItemFactory.create(), checker=user, editor=editor, verdict="misleading")
+    body = logged_in.get("/dashboard/").content.decode()
+    assert "Backlog by status" in body
+    assert "Misleading" in body
+    assert "Median age of open claims" in body
+
+
+def test_history_exports_as_csv_and_jsonl(logged_in, workflow, user, editor):
+    item = publish(ReviewItemFactory.create(), checker=user, editor=editor)
+    csv_body = b"".join(logged_in.get(f"/claims/{item.pk}/history.csv").streaming_content)
+    lines = csv_body.decode().splitlines()
+    assert lines[0] == "at,actor,verb,field,before,after"
+    assert any(",editor,published,status,Ready to publish,Published" in line for line in lines)
+    jsonl = b"".join(logged_in.get(f"/claims/{item.pk}/history.jsonl").streaming_content)
+    assert [json.loads(line)["verb"] for line in jsonl.decode().splitlines()][-1] == "published"
+    assert logged_in.get(f"/claims/{item.pk}/history.xml").status_code == 404
+
+
+def test_a_claim_leased_to_someone_else_shows_who_and_refuses_edits(client, workflow, user):
+    item = ReviewItemFactory.create()
+    take_next(user=user)
+    other = UserFactory.create(username="someone", roles=["Fact-checkers"])
+    client.force_login(other)
+    page = client.get(f"/claims/{item.pk}/").content.decode()
+    assert "checker is working on this claim" in page
+    response = client.post(
+        f"/claims/{item.pk}/",
+        {"action": "update", "version": 1, "status": item.status.pk, "explanation": "x"},
+    )
+    assert response.status_code == 409
+    assert "checker is working on this claim" in response.content.decode()
+
+
+def test_release_and_note_from_the_claim_page(logged_in, workflow, user):
+    item = ReviewItemFactory.create()
+    logged_in.post("/take-next/")
+    logged_in.post(f"/claims/{item.pk}/", {"action": "note", "body": "Ask the ministry @checker"})
+    page = logged_in.get(f"/claims/{item.pk}/").content.decode()
+    assert '<a class="mention" rel="noopener noreferrer">@checker</a>' in page
+    logged_in.post(f"/claims/{item.pk}/", {"action": "release"})
+    item.refresh_from_db()
+    assert item.assignee is None
+    assert logged_in.post(f"/claims/{item.pk}/", {"action": "explode"}).status_code == 400

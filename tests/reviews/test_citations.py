@@ -1,0 +1,105 @@
+"""Citation pages fetched in the background, mentions in notes, and sanitised rendering."""
+
+import lxml.html
+import pytest
+from django.template import Context, Template
+
+from claims.errors import ApplicationError
+from reviews.models import Citation, Note
+from reviews.services.citations import citation_add, citation_fetch, note_add
+from tests.factories import ReviewItemFactory, UserFactory
+
+PAGE = b"""<html><head><title>Sea level report</title>
+<meta property="og:site_name" content="Met Office"></head>
+<body><article><h1>Sea level report</h1><p>Global mean sea level rose 20 cm since 1900,
+according to the latest assessment of tide gauges and satellites.</p>
+<p>The rate has more than doubled since the 1990s.</p></article></body></html>"""
+
+
+@pytest.fixture
+def item(workflow):
+    return ReviewItemFactory.create()
+
+
+def test_citation_title_publisher_and_snapshot_are_fetched(item, user, local_server):
+    local_server.routes["/report"] = (200, {"Content-Type": "text/html; charset=utf-8"}, PAGE)
+    # Eager tasks in tests: the fetch runs when the transaction commits.
+    citation = citation_add(claim_id=item.claim_id, user=user, url=local_server.url("/report"))
+    citation_fetch(citation_id=citation.pk)
+    citation.refresh_from_db()
+    assert citation.fetch_state == Citation.FetchState.DONE
+    assert citation.title == "Sea level report"
+    assert citation.publisher == "Met Office"
+    assert "20 cm since 1900" in citation.snapshot
+    citation_fetch(citation_id=citation.pk)  # running twice is harmless
+    assert local_server.requests.count("/report") == 1
+
+
+def test_a_title_the_reviewer_typed_is_kept(item, user, local_server):
+    local_server.routes["/r"] = (200, {"Content-Type": "text/html"}, PAGE)
+    citation = citation_add(
+        claim_id=item.claim_id, user=user, url=local_server.url("/r"), title="Mine"
+    )
+    citation_fetch(citation_id=citation.pk)
+    citation.refresh_from_db()
+    assert citation.title == "Mine"
+
+
+def test_a_citation_redirecting_to_a_private_address_is_not_fetched(item, user, local_server):
+    local_server.routes["/evil"] = (302, {"Location": "http://169.254.169.254/latest/"}, b"")
+    citation = citation_add(claim_id=item.claim_id, user=user, url=local_server.url("/evil"))
+    citation_fetch(citation_id=citation.pk)
+    citation.refresh_from_db()
+    assert citation.fetch_state == Citation.FetchState.FAILED
+    assert citation.fetch_error
+    assert "/latest/" not in local_server.requests
+
+
+def test_a_missing_page_marks_the_citation_failed_with_the_reason(item, user, local_server):
+    citation = citation_add(claim_id=item.claim_id, user=user, url=local_server.url("/gone"))
+    citation_fetch(citation_id=citation.pk)
+    citation.refresh_from_db()
+    assert citation.fetch_state == Citation.FetchState.FAILED
+    assert "404" in citation.fetch_error
+
+
+def test_mentions_link_existing_users_only(item, user):
+    colleague = UserFactory.create(username="amira", roles=["Fact-checkers"])
+    note = note_add(
+        claim_id=item.claim_id, user=user, body="@amira can you check? cc @nobody, mail x@amira"
+    )
+    assert list(note.mentions.all()) == [colleague]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        '<a href="javascript:alert(1)">click</a>',
+        "@amira<svg onload=alert(1)>",
+    ],
+)
+def test_notes_render_without_markup_from_users(item, user, payload):
+    UserFactory.create(username="amira")
+    note = note_add(claim_id=item.claim_id, user=user, body=f"{payload}\nsecond line @amira")
+    html = Template("{% load review_text %}{{ note|note_html }}").render(
+        Context({"note": Note.objects.get(pk=note.pk)})
+    )
+    elements = [
+        el
+        for fragment in lxml.html.fragments_fromstring(f"<div>{html}</div>")
+        for el in fragment.iter()
+    ]
+    assert {el.tag for el in elements} <= {"div", "a", "br"}
+    links = [el for el in elements if el.tag == "a"]
+    assert [a.text for a in links] == ["@amira"] * len(links)
+    assert len(links) >= 1
+    assert all(set(a.attrib) <= {"class", "rel"} for a in links)  # no href, no on* handlers
+    assert payload.split(">")[0].replace('"', "&quot;") in html or "&lt;" in html  # shown as text
+
+
+def test_citation_on_unknown_claim_is_404(workflow, user):
+    with pytest.raises(ApplicationError) as info:
+        citation_add(claim_id=999999, user=user, url="https://example.org/")
+    assert info.value.status == 404

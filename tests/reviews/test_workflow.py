@@ -1,0 +1,167 @@
+"""Workflow rules: transitions, roles, the second person who publishes, locking, reopening,
+and deleting a status that claims still use."""
+
+import pytest
+
+from claims.errors import ApplicationError
+from reviews.models import Activity, ReviewItem, Status, Verdict
+from reviews.services.citations import citation_add
+from reviews.services.workflow import review_item_update, status_delete, status_set_take_next
+from tests.factories import ReviewItemFactory, UserFactory, publish
+
+
+def _status(slug: str) -> Status:
+    return Status.objects.get(slug=slug)
+
+
+@pytest.fixture
+def item(workflow):
+    return ReviewItemFactory.create()
+
+
+@pytest.fixture
+def second_editor(workflow):
+    return UserFactory.create(username="editor2", roles=["Editors"])
+
+
+def test_a_move_the_workflow_does_not_allow_is_refused_with_the_allowed_moves(item, user):
+    with pytest.raises(ApplicationError) as info:
+        review_item_update(
+            item_id=item.pk, user=user, expected_version=1, status=_status("published")
+        )
+    assert info.value.code == "transition_not_allowed"
+    assert "In progress, Needs second review, Ready to publish" in info.value.message
+    item.refresh_from_db()
+    assert item.status.slug == "unstarted"
+    assert item.version == 1
+
+
+def test_a_fact_checker_cannot_publish(item, user):
+    review_item_update(
+        item_id=item.pk,
+        user=user,
+        expected_version=1,
+        status=_status("ready-to-publish"),
+        verdict=Verdict.objects.get(slug="false"),
+    )
+    with pytest.raises(ApplicationError) as info:
+        review_item_update(
+            item_id=item.pk, user=user, expected_version=2, status=_status("published")
+        )
+    assert info.value.status == 403
+    assert "editor role" in info.value.message
+
+
+def test_publishing_needs_a_verdict(item, user, editor):
+    review_item_update(
+        item_id=item.pk,
+        user=user,
+        expected_version=1,
+        status=_status("ready-to-publish"),
+        release=True,
+    )
+    with pytest.raises(ApplicationError) as info:
+        review_item_update(
+            item_id=item.pk, user=editor, expected_version=2, status=_status("published")
+        )
+    assert info.value.code == "verdict_required"
+
+
+def test_the_editor_who_decided_cannot_publish_their_own_verdict(item, editor, second_editor):
+    review_item_update(
+        item_id=item.pk,
+        user=editor,
+        expected_version=1,
+        status=_status("ready-to-publish"),
+        verdict=Verdict.objects.get(slug="false"),
+        release=True,
+    )
+    with pytest.raises(ApplicationError) as info:
+        review_item_update(
+            item_id=item.pk, user=editor, expected_version=2, status=_status("published")
+        )
+    assert info.value.code == "second_person_required"
+    published = review_item_update(
+        item_id=item.pk, user=second_editor, expected_version=2, status=_status("published")
+    )
+    assert published.published_by == second_editor
+    assert published.published_at is not None
+    assert Activity.objects.filter(claim=item.claim, verb="published", actor=second_editor).exists()
+
+
+def test_the_second_person_rule_is_a_setting(item, editor, settings):
+    settings.CLAIMDESK_PUBLISH_REQUIRES_SECOND_PERSON = False
+    review_item_update(
+        item_id=item.pk,
+        user=editor,
+        expected_version=1,
+        status=_status("ready-to-publish"),
+        verdict=Verdict.objects.get(slug="false"),
+    )
+    published = review_item_update(
+        item_id=item.pk, user=editor, expected_version=2, status=_status("published")
+    )
+    assert published.status.is_published
+
+
+def test_published_claims_are_locked_until_an_editor_reopens_them(
+    item, user, editor, second_editor
+):
+    item = publish(item, checker=user, editor=editor)
+    with pytest.raises(ApplicationError) as info:
+        review_item_update(
+            item_id=item.pk, user=editor, expected_version=item.version, explanation="rewritten"
+        )
+    assert info.value.code == "locked"
+    with pytest.raises(ApplicationError) as info:
+        review_item_update(
+            item_id=item.pk,
+            user=editor,
+            expected_version=item.version,
+            verdict=Verdict.objects.get(slug="true"),
+        )
+    assert info.value.code == "locked"
+    with pytest.raises(ApplicationError) as info:
+        citation_add(claim_id=item.claim_id, user=user, url="https://example.org/late")
+    assert info.value.code == "locked"
+    # A fact-checker cannot reopen; an editor can, and it is logged.
+    with pytest.raises(ApplicationError) as info:
+        review_item_update(
+            item_id=item.pk, user=user, expected_version=item.version, status=_status("in-progress")
+        )
+    assert info.value.status == 403
+    reopened = review_item_update(
+        item_id=item.pk,
+        user=second_editor,
+        expected_version=item.version,
+        status=_status("in-progress"),
+    )
+    assert reopened.published_at is None
+    assert Activity.objects.filter(claim=item.claim, verb="reopened").exists()
+    review_item_update(
+        item_id=item.pk, user=second_editor, expected_version=reopened.version, explanation="fixed"
+    )
+
+
+def test_deleting_a_status_in_use_asks_where_its_claims_go(workflow, editor, user):
+    items = ReviewItemFactory.create_batch(2)
+    unstarted = _status("unstarted")
+    with pytest.raises(ApplicationError) as info:
+        status_delete(status_id=unstarted.pk, move_to=None, user=editor)
+    assert info.value.code == "status_in_use"
+    assert "2 claims" in info.value.message
+    with pytest.raises(ApplicationError):  # fact-checkers do not change the workflow
+        status_delete(status_id=unstarted.pk, move_to=_status("in-progress"), user=user)
+    moved = status_delete(status_id=unstarted.pk, move_to=_status("in-progress"), user=editor)
+    assert moved == 2
+    assert not Status.objects.filter(slug="unstarted").exists()
+    assert set(ReviewItem.objects.values_list("status__slug", flat=True)) == {"in-progress"}
+    assert Activity.objects.filter(verb="moved", claim__in=[i.claim for i in items]).count() == 2
+    assert not ReviewItem.objects.filter(in_take_next=True).exists()
+
+
+def test_switching_take_next_on_a_status_updates_its_claims(workflow, user):
+    item = ReviewItemFactory.create(status=_status("in-progress"), in_take_next=False)
+    status_set_take_next(status=_status("in-progress"), in_take_next=True)
+    item.refresh_from_db()
+    assert item.in_take_next
