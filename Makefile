@@ -8,7 +8,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-sqlite test-postgres lint format bench migrations clean
+.PHONY: run test test-sqlite test-postgres lint format bench migrations clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,8 @@ run: $(VENV)/.run-deps
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py load_demo
 	@echo
 	@echo "  ClaimDesk is starting at http://127.0.0.1:$(PORT)/"
-	@echo "  Log in as: demo / claimdesk-demo   (Ctrl-C stops web and worker)"
+	@echo "  Log in as: demo / claimdesk-demo (admin); checker and editor have the same password"
+	@echo "  (Ctrl-C stops web and worker)"
 	@echo
 	CLAIMDESK_PORT=$(PORT) DJANGO_SETTINGS_MODULE=config.settings.local PATH="$(CURDIR)/$(BIN):$$PATH" \
 		$(BIN)/honcho start -f Procfile.dev
@@ -49,11 +50,18 @@ format: $(VENV)/.dev-deps
 # the SQLite-backed broker). Phase 2: PostgreSQL + Redis with a real worker for e2e tests.
 test: lint test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.dev-deps
+# Browser tests drive Debian's Chromium (never a downloaded browser); install it if missing.
+chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ echo "Installing Debian chromium for the browser tests"; \
+		  apt-get install -y -q chromium chromium-driver >/dev/null || \
+		  { apt-get update -q && apt-get install -y -q chromium chromium-driver >/dev/null; }; }
+
+test-sqlite: $(VENV)/.dev-deps chromium
 	@echo "== tests on SQLite (embedded default) =="
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: $(VENV)/.dev-deps
+test-postgres: $(VENV)/.dev-deps chromium
 	@echo "== tests on PostgreSQL + Redis =="
 	@$(BIN)/python -m tests.services_check "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.evidence.search import refresh_lexical_stats
@@ -16,8 +16,10 @@ from claims.services.sources import source_document_upsert
 from claims.text import decode_bytes
 
 DEMO_DIR = Path(settings.BASE_DIR) / "claims" / "demo_data"
-DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "claimdesk-demo"  # noqa: S105 — printed by `make run`; local demo only
+# username → role group ("" = superuser: the admin). Publishing needs a second person, so
+# the demo has a fact-checker and an editor besides the admin.
+DEMO_USERS = {"demo": "", "checker": "Fact-checkers", "editor": "Editors"}
 
 
 class Command(BaseCommand):
@@ -26,8 +28,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not DEMO_DIR.is_dir():
             raise CommandError(f"Demo data not found at {DEMO_DIR}")
-        if not User.objects.filter(username=DEMO_USERNAME).exists():
-            User.objects.create_superuser(DEMO_USERNAME, "demo@example.org", DEMO_PASSWORD)
+        for username, group in DEMO_USERS.items():
+            if User.objects.filter(username=username).exists():
+                continue
+            if group:
+                user = User.objects.create_user(username, f"{username}@example.org", DEMO_PASSWORD)
+                user.groups.add(Group.objects.get(name=group))
+            else:
+                User.objects.create_superuser(username, f"{username}@example.org", DEMO_PASSWORD)
         sources = DEMO_DIR / "sources.jsonl"
         n_sources = 0
         with sources.open(encoding="utf-8") as lines:
@@ -53,5 +61,6 @@ class Command(BaseCommand):
             new += created
         self.stdout.write(
             f"Demo data: {n_sources} source documents, {len(articles)} articles "
-            f"({new} newly queued). Login: {DEMO_USERNAME} / {DEMO_PASSWORD}"
+            f"({new} newly queued). Logins (password {DEMO_PASSWORD}): "
+            + ", ".join(f"{name} ({group or 'admin'})" for name, group in DEMO_USERS.items())
         )
