@@ -109,14 +109,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def take_next(request: HttpRequest) -> HttpResponse:
     try:
-        item = queue_services.take_next(user=_user(request))
+        item_id = queue_services.take_next(user=_user(request))
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("reviews:queue")
-    if item is None:
+    if item_id is None:
         messages.info(request, "Nothing left to take: every open claim is being worked on.")
         return redirect("reviews:queue")
-    return redirect("reviews:claim", item_id=item.pk)
+    return redirect("reviews:claim", item_id=item_id)
 
 
 @login_required

@@ -29,9 +29,9 @@ def test_concurrent_take_next_never_hands_one_claim_to_two_reviewers(workflow):
     def work(user) -> None:
         try:
             start.wait()
-            while (item := take_next(user=user)) is not None:
+            while (item_id := take_next(user=user)) is not None:
                 with lock:
-                    taken.append((item.pk, user.pk))
+                    taken.append((item_id, user.pk))
         except BaseException as exc:  # reported below: a thread's error must fail the test
             errors.append(exc)
         finally:

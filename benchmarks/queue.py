@@ -1,0 +1,288 @@
+"""Take-next under load: many reviewers working a million-claim queue on PostgreSQL.
+
+    python -m benchmarks.queue [--claims N] [--reviewers R] [--seconds S] [--json]
+
+Builds a scratch database (`claimdesk_bench_queue` on the server of DATABASE_URL) holding N
+claims (70% waiting in the queue, 10% being worked on, 20% published), then runs R reviewer
+processes side by side. Each loops: take a claim, work on it (move it to In progress through
+the review service), release it. Two phases, the same work, only the take differs:
+
+- service: `reviews.services.queue.take_next` (role check, SKIP LOCKED take and the
+  activity-log entry);
+- raw: the bare `UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1)` query.
+
+It reports take latency p50/p99 and throughput for both, checks that no claim was handed to
+two reviewers (from the takes each process recorded and from the activity log), and times
+the queue page (server time and query count) on the full table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from typing import Any
+
+BENCH_DB = "claimdesk_bench_queue"
+RAW_TAKE = """
+UPDATE reviews_reviewitem SET assignee_id = %s, lease_expires_at = now() + interval '30 min',
+       updated_at = now()
+WHERE id = (
+    SELECT id FROM reviews_reviewitem
+    WHERE in_take_next AND assignee_id IS NULL
+    ORDER BY priority DESC, id LIMIT 1
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING id
+"""
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(int(q * len(ordered)), len(ordered) - 1)]
+
+
+def _load(claims: int) -> float:
+    """Fill the queue with set-based SQL (one INSERT ... SELECT per table)."""
+    from django.db import connection
+
+    from reviews.models import Status
+
+    status = {s.slug: s.pk for s in Status.objects.all()}
+    per_article = 10
+    articles = (claims + per_article - 1) // per_article
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            INSERT INTO claims_article (id, input_kind, source_url, canonical_url,
+                submission_hash, raw_content, outlet, title, byline, language, text,
+                content_hash, state, progressed_at, attempts, last_error, claims_total,
+                created_at, updated_at)
+            SELECT g, 'text', '', '', md5(g::text), '', 'Outlet ' || (g %% 40), 'Article ' || g,
+                '', CASE WHEN g %% 5 = 0 THEN 'de' ELSE 'en' END,
+                'Synthetic article ' || g, md5(g::text), 'ready', now(), 1, '', %s,
+                now() - (g %% 720) * interval '1 hour', now()
+            FROM generate_series(1, %s) AS g
+            """,
+            [per_article, articles],
+        )
+        cur.execute(
+            """
+            INSERT INTO claims_claim (id, article_id, text, self_contained_text, sentence,
+                sentence_start, sentence_end, speaker, outlet, is_quote, checkworthiness,
+                claim_type, fingerprint, evidence_state, evidence_errors, created_at,
+                attribution, entities)
+            SELECT g, (g - 1) / %s + 1, 'Synthetic claim number ' || g || ' rose by 3 percent.',
+                '', '', (g %% %s) * 10, (g %% %s) * 10 + 9, 'Speaker ' || (g %% 500), '',
+                false, random(), 'statistic', md5('c' || g), 'done', '[]', now(), '', '[]'
+            FROM generate_series(1, %s) AS g
+            """,
+            [per_article, per_article, per_article, claims],
+        )
+        # 70% waiting (Unstarted), 10% in progress with someone, 20% published.
+        cur.execute(
+            """
+            INSERT INTO reviews_reviewitem (id, claim_id, status_id, in_take_next, explanation,
+                priority, version, created_at, updated_at, status_changed_at)
+            SELECT g, g,
+                CASE WHEN g %% 10 < 7 THEN %s WHEN g %% 10 = 7 THEN %s ELSE %s END,
+                g %% 10 < 7, '', random(), 1, now() - (g %% 720) * interval '1 hour', now(), now()
+            FROM generate_series(1, %s) AS g
+            """,
+            [status["unstarted"], status["in-progress"], status["published"], claims],
+        )
+        for table in ("claims_article", "claims_claim", "reviews_reviewitem"):
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 — fixed names
+                f"(SELECT max(id) FROM {table}))"
+            )
+        cur.execute("ANALYZE")
+    return time.perf_counter() - started
+
+
+def _reviewer(
+    index: int, mode: str, seconds: float, start_at: float, out: Any
+) -> None:  # runs in a child process
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    from reviews import roles
+    from reviews.models import ReviewItem, Status
+    from reviews.services.queue import review_item_release, take_next
+    from reviews.services.workflow import review_item_update
+
+    user = User.objects.get(username=f"reviewer{index}")
+    in_progress = Status.objects.get(slug="in-progress")
+    # Warm, like a web worker that has served requests: connected, permissions cached.
+    connection.ensure_connection()
+    roles.has(user, roles.REVIEW)
+    latencies: list[float] = []
+    taken: list[int] = []
+    while time.time() < start_at:
+        time.sleep(0.005)
+    deadline = start_at + seconds
+    while time.time() < deadline:
+        began = time.perf_counter()
+        if mode == "service":
+            item_id = take_next(user=user)
+        else:
+            with connection.cursor() as cur:
+                cur.execute(RAW_TAKE, [user.pk])
+                row = cur.fetchone()
+            item_id = row[0] if row else None
+        latencies.append(time.perf_counter() - began)
+        if item_id is None:
+            break
+        taken.append(item_id)
+        # The work: read the claim, move it on, hand it back.
+        version = ReviewItem.objects.values_list("version", flat=True).get(pk=item_id)
+        review_item_update(
+            item_id=item_id,
+            user=user,
+            expected_version=version,
+            status=in_progress,
+            explanation="Checked in the benchmark.",
+        )
+        review_item_release(item_id=item_id, user=user)
+    connection.close()
+    out.put((mode, index, latencies, taken))
+
+
+def _phase(mode: str, reviewers: int, seconds: float) -> tuple[list[float], list[int], float]:
+    from django.db import connections
+
+    connections.close_all()  # children must not share the parent's connection
+    ctx = mp.get_context("fork")
+    out = ctx.Queue()
+    start_at = time.time() + 2.0 + reviewers * 0.05
+    procs = [
+        ctx.Process(target=_reviewer, args=(i, mode, seconds, start_at, out))
+        for i in range(reviewers)
+    ]
+    for proc in procs:
+        proc.start()
+    results = [out.get(timeout=seconds + 300) for _ in procs]
+    for proc in procs:
+        proc.join(60)
+    latencies = [lat for _, _, lats, _ in results for lat in lats]
+    taken = [item for _, _, _, items in results for item in items]
+    return latencies, taken, seconds
+
+
+def _queue_page() -> dict[str, float]:
+    """Server time and queries of the queue page on the full table (test client, no HTTP)."""
+    from django.contrib.auth.models import User
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(username="reviewer0"))
+    figures: dict[str, float] = {}
+    for label, clear in (("uncached_counts", True), ("cached_counts", False)):
+        times = []
+        for _ in range(5):
+            if clear:
+                cache.clear()
+            began = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get("/")
+            times.append(time.perf_counter() - began)
+            assert response.status_code == 200, response.status_code  # noqa: S101
+        figures[f"queue_page_{label}_ms"] = round(statistics.median(times) * 1000, 1)
+        figures["queue_page_queries"] = len(queries)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--reviewers", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20.0, help="Length of each phase.")
+    parser.add_argument("--json", action="store_true", help="End with a JSON line of figures.")
+    args = parser.parse_args()
+
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        print(
+            "Set DATABASE_URL=postgres://... (make bench does): the benchmark is about "
+            "PostgreSQL's SKIP LOCKED."
+        )
+        return 2
+    from benchmarks.support import recreate_postgres_database
+
+    os.environ["DATABASE_URL"] = recreate_postgres_database(database_url, BENCH_DB)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    os.environ["DJANGO_DEBUG"] = "false"
+    os.environ.pop("REDIS_URL", None)  # per-process cache is enough here
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+
+    from reviews.models import Activity
+
+    call_command("migrate", verbosity=0)
+    print(f"Loading {args.claims:,} claims ...", flush=True)
+    load_s = _load(args.claims)
+    print(f"  loaded in {load_s:.1f}s", flush=True)
+    checkers = Group.objects.get(name="Fact-checkers")
+    for i in range(args.reviewers):
+        User.objects.create_user(f"reviewer{i}", password=None).groups.add(checkers)
+
+    figures: dict[str, Any] = {"claims": args.claims, "reviewers": args.reviewers}
+    all_taken: list[int] = []
+    for mode in ("raw", "service"):
+        print(f"Phase {mode}: {args.reviewers} reviewers for {args.seconds:.0f}s ...", flush=True)
+        latencies, taken, seconds = _phase(mode, args.reviewers, args.seconds)
+        all_taken += taken
+        prefix = "take_next" if mode == "service" else "raw"
+        figures[f"{prefix}_takes"] = len(taken)
+        figures[f"{prefix}_p50_ms"] = round(_percentile(latencies, 0.50) * 1000, 2)
+        figures[f"{prefix}_p99_ms"] = round(_percentile(latencies, 0.99) * 1000, 2)
+        figures[f"{prefix}_takes_per_s"] = round(len(taken) / seconds, 1)
+    counts = Counter(all_taken)
+    logged = Counter(
+        Activity.objects.filter(verb="took").values_list("claim_id", flat=True).iterator()
+    )
+    figures["takes"] = figures["take_next_takes"]
+    figures["double_assignments"] = sum(1 for n in counts.values() if n > 1) + sum(
+        1 for n in logged.values() if n > 1
+    )
+    figures["p99_ratio_to_raw"] = round(figures["take_next_p99_ms"] / figures["raw_p99_ms"], 2)
+    figures.update(_queue_page())
+
+    print(f"Queue of {args.claims:,} claims, {args.reviewers} reviewer processes, 2 phases:")
+    for prefix, label in (("raw", "raw SKIP LOCKED query"), ("take_next", "take_next service")):
+        print(
+            f"  {label:24s} p50 {figures[f'{prefix}_p50_ms']:7.2f} ms  "
+            f"p99 {figures[f'{prefix}_p99_ms']:7.2f} ms  "
+            f"{figures[f'{prefix}_takes_per_s']:7.1f} takes/s ({figures[f'{prefix}_takes']} takes)"
+        )
+    print(f"  take_next p99 / raw p99 = {figures['p99_ratio_to_raw']} (target <= 2)")
+    print(f"  double assignments: {figures['double_assignments']} (target 0)")
+    print(
+        f"Queue page: {figures['queue_page_queries']} queries, "
+        f"{figures['queue_page_uncached_counts_ms']} ms with fresh counts, "
+        f"{figures['queue_page_cached_counts_ms']} ms with cached counts (targets <= 30, <= 150 ms)"
+    )
+    if args.json:
+        print(json.dumps(figures))
+    return 0 if figures["double_assignments"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
