@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 
 from claims.errors import TransientError
 from reviews.services import citations, queue
 
 
+class CitationFetchTask(Task):  # type: ignore[type-arg]
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        """Retries used up (or an unexpected error): show the reason on the citation."""
+        citations.citation_fetch_failed(citation_id=kwargs["citation_id"], reason=str(exc))
+
+
 @shared_task(
+    base=CitationFetchTask,
     name="reviews.citation_fetch",
     acks_late=True,
     autoretry_for=(TransientError,),

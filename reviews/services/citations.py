@@ -76,10 +76,7 @@ def citation_fetch(*, citation_id: int) -> Citation:
     try:
         body, final_url = fetch_text(citation.url)
     except PermanentError as exc:
-        citation.fetch_state = Citation.FetchState.FAILED
-        citation.fetch_error = str(exc)[:300]
-        citation.save(update_fields=["fetch_state", "fetch_error"])
-        return citation
+        return citation_fetch_failed(citation_id=citation_id, reason=str(exc))
     if looks_like_html(body):
         page = extract_from_html(body, url=final_url)
         title, publisher, text = page.title, page.outlet, page.text
@@ -92,6 +89,15 @@ def citation_fetch(*, citation_id: int) -> Citation:
     citation.fetch_error = ""
     citation.fetched_at = timezone.now()
     citation.save()
+    return citation
+
+
+def citation_fetch_failed(*, citation_id: int, reason: str) -> Citation:
+    citation = Citation.objects.get(pk=citation_id)
+    if citation.fetch_state != Citation.FetchState.DONE:
+        citation.fetch_state = Citation.FetchState.FAILED
+        citation.fetch_error = reason[:300]
+        citation.save(update_fields=["fetch_state", "fetch_error"])
     return citation
 
 

@@ -4,7 +4,7 @@ import lxml.html
 import pytest
 from django.template import Context, Template
 
-from claims.errors import ApplicationError
+from claims.errors import ApplicationError, TransientError
 from reviews.models import Citation, Note
 from reviews.services.citations import citation_add, citation_fetch, note_add
 from tests.factories import ReviewItemFactory, UserFactory
@@ -103,3 +103,29 @@ def test_citation_on_unknown_claim_is_404(workflow, user):
     with pytest.raises(ApplicationError) as info:
         citation_add(claim_id=999999, user=user, url="https://example.org/")
     assert info.value.status == 404
+
+
+def test_retries_used_up_mark_the_citation_failed(item, user):
+    from reviews.tasks import citation_fetch as task
+
+    citation = Citation.objects.create(claim=item.claim, url="https://example.org/", added_by=user)
+    task.on_failure(TransientError("timed out"), "id", (), {"citation_id": citation.pk}, None)
+    citation.refresh_from_db()
+    assert citation.fetch_state == Citation.FetchState.FAILED
+    assert citation.fetch_error == "timed out"
+
+
+def test_fetched_titles_are_shown_as_text(item, user, local_server, client):
+    evil = (
+        b"<html><head><title>&lt;script&gt;alert(1)&lt;/script&gt; Report</title></head>"
+        b"<body>x</body></html>"
+    )
+    local_server.routes["/x"] = (200, {"Content-Type": "text/html"}, evil)
+    citation = citation_add(claim_id=item.claim_id, user=user, url=local_server.url("/x"))
+    citation_fetch(citation_id=citation.pk)
+    citation.refresh_from_db()
+    assert "<script>" in citation.title
+    client.force_login(user)
+    page = client.get(f"/claims/{item.pk}/").content.decode()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Report" in page

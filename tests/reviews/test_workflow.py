@@ -165,3 +165,19 @@ def test_switching_take_next_on_a_status_updates_its_claims(workflow, user):
     status_set_take_next(status=_status("in-progress"), in_take_next=True)
     item.refresh_from_db()
     assert item.in_take_next
+
+
+def test_admin_asks_where_the_claims_of_a_deleted_status_go(client, workflow):
+    admin = UserFactory.create(username="boss", is_staff=True, is_superuser=True)
+    items = ReviewItemFactory.create_batch(3)
+    client.force_login(admin)
+    status = _status("unstarted")
+    url = f"/admin/reviews/status/{status.pk}/delete/"
+    page = client.get(url).content.decode()
+    assert "3 claims are in <strong>Unstarted</strong>" in page
+    response = client.post(url, {"move_to": _status("in-progress").pk})
+    assert response.status_code == 302
+    assert not Status.objects.filter(pk=status.pk).exists()
+    assert {i.status.slug for i in ReviewItem.objects.filter(pk__in=[i.pk for i in items])} == {
+        "in-progress"
+    }
