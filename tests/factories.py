@@ -68,18 +68,22 @@ class ReviewItemFactory(factory.django.DjangoModelFactory[ReviewItem]):
     priority = 0.5
 
 
+def hand_over(item: ReviewItem, user: User, status: str, verdict: str | None = None) -> ReviewItem:
+    """`user` moves the claim to `status` (setting `verdict`, if given) and releases it."""
+    return review_item_update(
+        item_id=item.pk,
+        user=user,
+        expected_version=item.version,
+        status=Status.objects.get(slug=status),
+        verdict=Verdict.objects.get(slug=verdict) if verdict else item.verdict,
+        release=True,
+    )
+
+
 def publish(item: ReviewItem, *, checker: User, editor: User, verdict: str = "false") -> ReviewItem:
     """Take a claim through the default workflow the way a team does: the fact-checker
     decides and hands over, a different editor publishes."""
-    item = review_item_update(
-        item_id=item.pk,
-        user=checker,
-        expected_version=item.version,
-        status=Status.objects.get(slug="ready-to-publish"),
-        verdict=Verdict.objects.get(slug=verdict),
-        explanation="Checked against the source.",
-        release=True,
-    )
+    item = hand_over(item, checker, "ready-to-publish", verdict)
     return review_item_update(
         item_id=item.pk,
         user=editor,

@@ -12,26 +12,12 @@ from claims.errors import ApplicationError, PermanentError
 from claims.http_client import fetch_text
 from claims.text import extract_from_html, looks_like_html
 from reviews import roles
-from reviews.models import Citation, Note, ReviewItem
-from reviews.services.common import hold, log
+from reviews.models import Citation, Note
+from reviews.services.common import hold, lock_item, log
 from reviews.services.workflow import ensure_not_locked
 
 SNAPSHOT_MAX_CHARS = 200_000
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
-
-
-def _item_for_claim(claim_id: int) -> ReviewItem:
-    item = (
-        ReviewItem.objects.select_for_update(of=("self",))
-        .select_related("status", "assignee")
-        .filter(claim_id=claim_id)
-        .first()
-    )
-    if item is None:
-        raise ApplicationError(
-            f"No claim in the queue with id {claim_id}.", code="not_found", status=404
-        )
-    return item
 
 
 @transaction.atomic
@@ -46,7 +32,7 @@ def citation_add(
         raise ApplicationError(
             "Citation URLs must start with http:// or https://.", code="invalid_url"
         )
-    item = _item_for_claim(claim_id)
+    item = lock_item(claim_id=claim_id)
     ensure_not_locked(item, "citations")
     now = timezone.now()
     changes = hold(item, user, now)
@@ -107,7 +93,7 @@ def note_add(*, claim_id: int, user: User, body: str) -> Note:
     roles.require(user, roles.REVIEW, to="add notes")
     if not body.strip():
         raise ApplicationError("A note cannot be empty.", code="empty")
-    item = _item_for_claim(claim_id)
+    item = lock_item(claim_id=claim_id)
     note = Note(claim_id=claim_id, author=user, body=body.strip())
     note.full_clean()
     note.save()

@@ -17,17 +17,19 @@ def lease_end(now: datetime) -> datetime:
     return now + timedelta(seconds=settings.CLAIMDESK_LEASE_S)
 
 
-def lock_item(item_id: int) -> ReviewItem:
-    """The review row, locked for the rest of the transaction (call inside atomic)."""
+def lock_item(item_id: int | None = None, *, claim_id: int | None = None) -> ReviewItem:
+    """The review row (by its id or its claim's), locked for the rest of the transaction
+    (call inside atomic)."""
+    lookup = {"pk": item_id} if claim_id is None else {"claim_id": claim_id}
     item = (
         ReviewItem.objects.select_for_update(of=("self",))
         .select_related("status", "verdict", "assignee")
-        .filter(pk=item_id)
+        .filter(**lookup)
         .first()
     )
     if item is None:
         raise ApplicationError(
-            f"No claim in the queue with id {item_id}.", code="not_found", status=404
+            f"No claim in the queue with id {item_id or claim_id}.", code="not_found", status=404
         )
     return item
 

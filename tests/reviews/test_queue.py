@@ -16,7 +16,7 @@ from reviews.services.queue import (
     take_next,
 )
 from reviews.services.workflow import review_item_update
-from tests.factories import ReviewItemFactory, UserFactory
+from tests.factories import ReviewItemFactory, UserFactory, hand_over
 
 
 @pytest.fixture
@@ -39,26 +39,13 @@ def test_take_next_hands_out_the_most_urgent_unassigned_claim(user, other):
 
 def test_take_next_skips_statuses_not_in_take_next(user):
     item = ReviewItemFactory.create()
-    review_item_update(
-        item_id=item.pk,
-        user=user,
-        expected_version=1,
-        status=Status.objects.get(slug="in-progress"),
-        release=True,
-    )
+    hand_over(item, user, "in-progress")
     assert take_next(user=user) is None
 
 
 def test_second_review_goes_to_someone_else(user, other):
     item = ReviewItemFactory.create()
-    review_item_update(
-        item_id=item.pk,
-        user=user,
-        expected_version=1,
-        status=Status.objects.get(slug="needs-second-review"),
-        verdict=Verdict.objects.get(slug="false"),
-        release=True,
-    )
+    hand_over(item, user, "needs-second-review", "false")
     assert take_next(user=user) is None  # the author of the verdict is not the second reviewer
     assert take_next(user=other) == item.pk
 
@@ -147,13 +134,7 @@ def test_editors_assign_without_expiry_fact_checkers_cannot(user, other, editor)
 def test_bulk_status_change_follows_the_workflow_per_claim(user):
     movable = ReviewItemFactory.create_batch(2)
     stuck = ReviewItemFactory.create()
-    review_item_update(
-        item_id=stuck.pk,
-        user=user,
-        expected_version=1,
-        status=Status.objects.get(slug="ready-to-publish"),
-        release=True,
-    )
+    hand_over(stuck, user, "ready-to-publish")
     in_progress = Status.objects.get(slug="in-progress")
     needs_second = Status.objects.get(slug="needs-second-review")
     # ready-to-publish → in-progress is allowed, unstarted → in-progress too: all three move.

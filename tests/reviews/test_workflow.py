@@ -7,7 +7,7 @@ from claims.errors import ApplicationError
 from reviews.models import Activity, ReviewItem, Status, Verdict
 from reviews.services.citations import citation_add
 from reviews.services.workflow import review_item_update, status_delete, status_set_take_next
-from tests.factories import ReviewItemFactory, UserFactory, publish
+from tests.factories import ReviewItemFactory, UserFactory, hand_over, publish
 
 
 def _status(slug: str) -> Status:
@@ -53,13 +53,7 @@ def test_a_fact_checker_cannot_publish(item, user):
 
 
 def test_publishing_needs_a_verdict(item, user, editor):
-    review_item_update(
-        item_id=item.pk,
-        user=user,
-        expected_version=1,
-        status=_status("ready-to-publish"),
-        release=True,
-    )
+    hand_over(item, user, "ready-to-publish")
     with pytest.raises(ApplicationError) as info:
         review_item_update(
             item_id=item.pk, user=editor, expected_version=2, status=_status("published")
@@ -68,14 +62,7 @@ def test_publishing_needs_a_verdict(item, user, editor):
 
 
 def test_the_editor_who_decided_cannot_publish_their_own_verdict(item, editor, second_editor):
-    review_item_update(
-        item_id=item.pk,
-        user=editor,
-        expected_version=1,
-        status=_status("ready-to-publish"),
-        verdict=Verdict.objects.get(slug="false"),
-        release=True,
-    )
+    hand_over(item, editor, "ready-to-publish", "false")
     with pytest.raises(ApplicationError) as info:
         review_item_update(
             item_id=item.pk, user=editor, expected_version=2, status=_status("published")
