@@ -172,23 +172,37 @@ def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
     return redirect("reviews:queue")
 
 
+def _bars(rows: list[tuple[str, int, str, str]]) -> list[dict[str, Any]]:
+    """(label, count, colour, link) rows as bars scaled to the largest count."""
+    largest = max((n for _, n, _, _ in rows), default=0) or 1
+    return [
+        {"label": label, "count": n, "pct": round(100 * n / largest), "colour": colour, "url": url}
+        for label, n, colour, url in rows
+    ]
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     stats = selectors.dashboard()
-    backlog_max = max((n for _, n in stats.backlog), default=0) or 1
-    per_day_max = max((n for _, n in stats.reviewed_per_day), default=0) or 1
-    verdict_max = max((n for _, n in stats.verdicts), default=0) or 1
-    return render(
-        request,
-        "reviews/dashboard.html",
-        {
-            "stats": stats,
-            "backlog": [(s, n, 100 * n / backlog_max) for s, n in stats.backlog],
-            "per_day": [(d, n, 100 * n / per_day_max) for d, n in stats.reviewed_per_day],
-            "verdicts": [(v, n, 100 * n / verdict_max) for v, n in stats.verdicts],
-        },
-    )
+    queue_url = reverse("reviews:queue")
+    charts = [
+        (
+            "Backlog by status",
+            _bars(
+                [(s.name, n, s.colour, f"{queue_url}?status={s.slug}") for s, n in stats.backlog]
+            ),
+        ),
+        (
+            "Claims decided per day",
+            _bars([(f"{day:%a %d %b}", n, "", "") for day, n in stats.reviewed_per_day]),
+        ),
+        (
+            "Verdicts of published claims",
+            _bars([(v.name, n, v.colour, "") for v, n in stats.verdicts]),
+        ),
+    ]
+    return render(request, "reviews/dashboard.html", {"stats": stats, "charts": charts})
 
 
 @login_required

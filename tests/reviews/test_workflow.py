@@ -37,13 +37,7 @@ def test_a_move_the_workflow_does_not_allow_is_refused_with_the_allowed_moves(it
 
 
 def test_a_fact_checker_cannot_publish(item, user):
-    review_item_update(
-        item_id=item.pk,
-        user=user,
-        expected_version=1,
-        status=_status("ready-to-publish"),
-        verdict=Verdict.objects.get(slug="false"),
-    )
+    hand_over(item, user, "ready-to-publish", "false")
     with pytest.raises(ApplicationError) as info:
         review_item_update(
             item_id=item.pk, user=user, expected_version=2, status=_status("published")
@@ -78,13 +72,7 @@ def test_the_editor_who_decided_cannot_publish_their_own_verdict(item, editor, s
 
 def test_the_second_person_rule_is_a_setting(item, editor, settings):
     settings.CLAIMDESK_PUBLISH_REQUIRES_SECOND_PERSON = False
-    review_item_update(
-        item_id=item.pk,
-        user=editor,
-        expected_version=1,
-        status=_status("ready-to-publish"),
-        verdict=Verdict.objects.get(slug="false"),
-    )
+    hand_over(item, editor, "ready-to-publish", "false")
     published = review_item_update(
         item_id=item.pk, user=editor, expected_version=2, status=_status("published")
     )
