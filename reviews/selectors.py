@@ -91,7 +91,7 @@ def queue_items(*, user: User, filters: QueueFilters) -> QuerySet[ReviewItem]:
     return items.filter(conditions).order_by(*SORTS.get(filters.sort, SORTS["priority"]))
 
 
-_COUNTS_KEY = "reviews:queue-counts"
+QUEUE_COUNTS_KEY = "reviews:queue-counts"
 
 
 def view_counts(*, user: User) -> dict[str, int]:
@@ -101,7 +101,7 @@ def view_counts(*, user: User) -> dict[str, int]:
     CLAIMDESK_QUEUE_COUNTS_CACHE_S (over a million rows the scan costs more than the rest of
     the page); the reviewer's own count is an indexed read, fresh on every page.
     """
-    counts: dict[str, int] | None = cache.get(_COUNTS_KEY)
+    counts: dict[str, int] | None = cache.get(QUEUE_COUNTS_KEY)
     if counts is None:
         statuses = {status.pk: status for status in Status.objects.all()}
         rows = (
@@ -117,7 +117,7 @@ def view_counts(*, user: User) -> dict[str, int]:
             if not status.is_published:
                 counts["unassigned"] += unassigned
         counts["second-review"] = counts.get("needs-second-review", 0)
-        cache.set(_COUNTS_KEY, counts, settings.CLAIMDESK_QUEUE_COUNTS_CACHE_S)
+        cache.set(QUEUE_COUNTS_KEY, counts, settings.CLAIMDESK_QUEUE_COUNTS_CACHE_S)
     mine = ReviewItem.objects.filter(assignee=user, status__is_published=False).count()
     return {**counts, "mine": mine}
 

@@ -5,6 +5,7 @@ from reviews import views
 app_name = "reviews"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("queue/counts/", views.queue_counts, name="queue-counts"),
     path("take-next/", views.take_next, name="take-next"),
     path("bulk/", views.bulk, name="bulk"),
     path("views/", views.saved_view_save, name="saved-view-save"),

@@ -68,7 +68,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page_number = 1
     # No COUNT(*) over the whole filter: read one row more than the page to know if there is
-    # a next page (the per-view counts above the table come from a cached aggregate).
+    # a next page. The per-view counts come in a separate request (queue_counts).
     start = (page_number - 1) * QUEUE_PAGE_SIZE
     rows = list(items[start : start + QUEUE_PAGE_SIZE + 1])
     query = request.GET.copy()
@@ -84,18 +84,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "reviews/_queue_results.html", context)
-    counts = selectors.view_counts(user=user)
-    statuses = list(Status.objects.all())
     context.update(
         {
-            "count_all": counts["all"],
-            "builtin_views": [
-                (key, name, counts.get(key, 0))
-                for key, (name, _) in selectors.BUILTIN_VIEWS.items()
-            ],
-            "status_counts": [(status, counts.get(status.slug, 0)) for status in statuses],
+            "builtin_views": [(key, name) for key, (name, _) in selectors.BUILTIN_VIEWS.items()],
             "saved_views": SavedView.objects.filter(user=user),
-            "statuses": statuses,
+            "statuses": Status.objects.all(),
             "verdicts": Verdict.objects.all(),
             "tags": Tag.objects.all(),
             "reviewers": User.objects.filter(is_active=True).order_by("username"),
@@ -103,6 +96,18 @@ def queue(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "reviews/queue.html", context)
+
+
+@login_required
+@require_GET
+def queue_counts(request: HttpRequest) -> HttpResponse:
+    """The per-view counts of the queue page, swapped into it by HTMX (out of band)."""
+    counts = selectors.view_counts(user=_user(request))
+    keys = ["all", *selectors.BUILTIN_VIEWS]
+    rows = [(key, counts.get(key, 0)) for key in keys] + [
+        (f"status-{status.slug}", counts.get(status.slug, 0)) for status in Status.objects.all()
+    ]
+    return render(request, "reviews/_queue_counts.html", {"counts": rows})
 
 
 @login_required

@@ -11,11 +11,20 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from reviews.selectors import QUEUE_COUNTS_KEY
 from tests.factories import UserFactory
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_queue_counts() -> None:
+    """The queue's team-wide counts are cached across requests; each test starts without
+    (only that key: the test Redis database is also the test broker)."""
+    cache.delete(QUEUE_COUNTS_KEY)
 
 
 @pytest.fixture

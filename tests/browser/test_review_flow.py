@@ -33,6 +33,7 @@ def test_take_cite_decide_hand_over_and_publish(open_session, team, local_server
 
     checker = open_session("checker")
     expect(checker.page.get_by_role("heading", name="Review queue")).to_be_visible()
+    expect(checker.page.locator("#count-unassigned")).to_have_text("2")  # swapped in by HTMX
     checker.screenshot("queue")
     checker.page.keyboard.press("t")  # take next
     checker.page.wait_for_url(f"**/claims/{urgent.pk}/")
