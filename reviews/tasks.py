@@ -33,3 +33,11 @@ def citation_fetch(*, citation_id: int) -> None:
 @shared_task(name="reviews.leases_expire", acks_late=True)
 def leases_expire() -> int:
     return queue.leases_expire()
+
+
+@shared_task(name="reviews.bulk_apply", acks_late=True)
+def bulk_apply(*, user_id: int, item_ids: list[int], action: str, value_id: int | None) -> None:
+    # Safe to run twice: each claim's change is a no-op when it is already applied.
+    queue.review_items_bulk_from_ids(
+        user_id=user_id, item_ids=item_ids, action=action, value_id=value_id
+    )

@@ -50,7 +50,8 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _queue_filters(request: HttpRequest, params: QueryDict) -> tuple[QueueFilterForm, Any]:
+def _queue_filters(params: QueryDict) -> tuple[QueueFilterForm, selectors.QueueFilters]:
+    """The filter form over `params`, and the filters it accepted on top of a built-in view."""
     view = params.get("view", "")
     base = selectors.BUILTIN_VIEWS[view][1] if view in selectors.BUILTIN_VIEWS else None
     form = QueueFilterForm(params)
@@ -61,7 +62,7 @@ def _queue_filters(request: HttpRequest, params: QueryDict) -> tuple[QueueFilter
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form, filters = _queue_filters(request, request.GET)
+    form, filters = _queue_filters(request.GET)
     items = selectors.queue_items(user=user, filters=filters)
     try:
         page_number = max(int(request.GET.get("page", "1")), 1)
@@ -138,13 +139,23 @@ def bulk(request: HttpRequest) -> HttpResponse:
         value = form.value()
         if data["action"] == "tag":
             value = queue_services.tag_for_name(value)
+        ids: list[int] = data["ids"]
         if data["all_matching"]:
-            _, filters = _queue_filters(request, QueryDict(data["query"]))
-            targets: Any = selectors.queue_items(user=user, filters=filters)
-        else:
-            targets = data["ids"]
+            _, filters = _queue_filters(QueryDict(data["query"]))
+            matching = selectors.queue_items(user=user, filters=filters)
+            ids = list(matching.values_list("pk", flat=True))
+        if len(ids) > queue_services.BULK_IN_REQUEST_LIMIT:
+            queue_services.review_items_bulk_enqueue(
+                user=user, item_ids=ids, action=data["action"], value=value
+            )
+            messages.success(
+                request,
+                f"Applying to {len(ids)} claims in the background; each claim's history "
+                "shows the change when it is done.",
+            )
+            return redirect(back)
         result = queue_services.review_items_bulk(
-            user=user, items=targets, action=data["action"], value=value
+            user=user, items=ids, action=data["action"], value=value
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)

@@ -5,18 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.errors import ApplicationError
 from claims.models import Article, Claim
 from reviews import roles
-from reviews.models import Activity, ReviewItem, Status, Tag
+from reviews.models import Activity, ReviewItem, Status, Tag, Verdict
 from reviews.services.common import hold, lease_end, lock_item, log
 from reviews.services.priority import claim_priority, trending_counts
 from reviews.services.workflow import review_item_update
@@ -199,6 +200,15 @@ def leases_expire() -> int:
 
 
 BULK_ACTIONS = ("assign", "tag", "status", "verdict")
+# Larger selections are applied by background tasks, in chunks, rather than in the request.
+BULK_IN_REQUEST_LIMIT = 200
+BULK_CHUNK = 500
+_BULK_VALUE_MODELS: dict[str, type[Model]] = {
+    "assign": User,
+    "tag": Tag,
+    "status": Status,
+    "verdict": Verdict,
+}
 
 
 def review_items_bulk(
@@ -224,6 +234,41 @@ def review_items_bulk(
                 raise  # the user lacks the role: say so once, rather than skip every row
             skipped += 1
     return {"done": done, "skipped": skipped}
+
+
+def review_items_bulk_enqueue(
+    *, user: User, item_ids: list[int], action: str, value: Model | None
+) -> int:
+    """Queue a large bulk action as background tasks of BULK_CHUNK claims each; returns the
+    number of tasks. Each task goes through review_items_bulk, so the same rules apply."""
+    roles.require(user, roles.REVIEW, to="change claims in bulk")
+    if action not in BULK_ACTIONS:
+        raise ApplicationError(f"Unknown bulk action {action!r}.", code="invalid_action")
+    from reviews import tasks  # the task module imports this one
+
+    chunks = [item_ids[i : i + BULK_CHUNK] for i in range(0, len(item_ids), BULK_CHUNK)]
+    value_id = value.pk if value is not None else None
+    for chunk in chunks:
+        transaction.on_commit(
+            partial(
+                tasks.bulk_apply.delay,
+                user_id=user.pk,
+                item_ids=chunk,
+                action=action,
+                value_id=value_id,
+            )
+        )
+    return len(chunks)
+
+
+def review_items_bulk_from_ids(
+    *, user_id: int, item_ids: list[int], action: str, value_id: int | None
+) -> dict[str, int]:
+    """The background half of review_items_bulk_enqueue."""
+    model = _BULK_VALUE_MODELS[action]
+    value = model._default_manager.get(pk=value_id) if value_id is not None else None
+    user = User.objects.get(pk=user_id)
+    return review_items_bulk(user=user, items=item_ids, action=action, value=value)
 
 
 def _bulk_one(*, user: User, item_id: int, action: str, value: Any) -> None:

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reviews.models import ReviewItem, Status, Verdict
+from reviews.services import queue as queue_services
 from reviews.services.queue import take_next
 from tests.factories import ReviewItemFactory, UserFactory, publish
 
@@ -205,6 +206,23 @@ def test_bulk_action_over_a_selection_and_over_a_filter(logged_in, workflow):
     assert ReviewItem.objects.filter(verdict__slug="not-check-worthy").count() == 2
     response = logged_in.post("/bulk/", {"action": "status", "ids": "1"}, follow=True)
     assert "Choose a value" in response.content.decode()
+
+
+def test_large_bulk_actions_run_in_background_chunks(
+    logged_in, workflow, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(queue_services, "BULK_IN_REQUEST_LIMIT", 2)
+    monkeypatch.setattr(queue_services, "BULK_CHUNK", 2)
+    ReviewItemFactory.create_batch(5)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = logged_in.post(
+            "/bulk/",
+            {"action": "tag", "tag": "Budget", "all_matching": "1", "query": ""},
+            follow=True,
+        )
+    assert "Applying to 5 claims in the background" in response.content.decode()
+    assert len(callbacks) == 3  # chunks of 2, 2 and 1, each a task (eager in tests)
+    assert ReviewItem.objects.filter(tags__slug="budget").count() == 5
 
 
 def test_dashboard_shows_backlog_and_verdicts(logged_in, workflow, user, editor):
