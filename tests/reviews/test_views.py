@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from reviews.models import ReviewItem, Status, Verdict
 from reviews.services import queue as queue_services
 from reviews.services.queue import take_next
-from tests.factories import ReviewItemFactory, UserFactory, publish
+from tests.factories import SENTENCE, ReviewItemFactory, UserFactory, publish
 
 
 @pytest.fixture
@@ -270,3 +270,32 @@ def test_release_and_note_from_the_claim_page(logged_in, workflow, user):
     item.refresh_from_db()
     assert item.assignee is None
     assert logged_in.post(f"/claims/{item.pk}/", {"action": "explode"}).status_code == 400
+
+
+def test_article_text_around_the_claim_is_escaped(logged_in, workflow):
+    text = f'<img src=x onerror="alert(1)"> Intro. {SENTENCE} <script>alert(2)</script>'
+    start = text.index(SENTENCE)
+    item = ReviewItemFactory.create(
+        claim__article__text=text,
+        claim__sentence_start=start,
+        claim__sentence_end=start + len(SENTENCE),
+    )
+    body = logged_in.get(f"/claims/{item.pk}/").content.decode()
+    assert "<script>alert(2)" not in body
+    assert "<img src=x" not in body
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in body
+
+
+def test_queue_search_has_a_trigram_index_on_postgresql(logged_in, workflow):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index is PostgreSQL's; SQLite scans")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            ["reviews_claim_text_upper_trgm"],
+        )
+        (indexdef,) = cursor.fetchone()
+    assert "gin_trgm_ops" in indexdef
+    mine = ReviewItemFactory.create(claim__text="Unemployment hit 7 percent in Lisbon.")
+    body = logged_in.get("/?q=LISBON").content.decode()
+    assert f'href="/claims/{mine.pk}/"' in body
