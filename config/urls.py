@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from reviews.public_views import FactCheckSitemap, fact_check
 
 api_v1 = (
     [path("", include("claims.api.urls")), path("", include("reviews.api.urls"))],
@@ -13,5 +16,13 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("fact-checks/<int:claim_id>-<slug:slug>/", fact_check, name="fact-check"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"fact-checks": FactCheckSitemap}},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("", include("reviews.urls")),
 ]

@@ -56,6 +56,9 @@ class Verdict(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     colour = models.CharField(max_length=7, default="#6b7280")
     position = models.PositiveSmallIntegerField(default=0)
+    # ClaimReview's reviewRating.ratingValue, between CLAIMDESK_RATING_WORST and _BEST; empty
+    # for verdicts off the scale (Unproven): then only the verdict's name is published.
+    rating_value = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -244,3 +247,28 @@ class Activity(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("The activity log is append-only.")
+
+
+class PublicationChange(models.Model):
+    """The changes feed: one row per change clients can see, in commit order.
+
+    `seq` is assigned under a lock held until commit (services/publication.py), so a reader
+    that has seen seq N has seen every change before it: incremental sync never misses or
+    repeats one, whatever commits concurrently.
+    """
+
+    class Event(models.TextChoices):
+        PUBLISHED = "claim.published"
+        UPDATED = "claim.updated"
+        UNPUBLISHED = "claim.unpublished"
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    event = models.CharField(max_length=30, choices=Event.choices)
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.event} claim {self.claim_id}"

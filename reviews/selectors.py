@@ -14,7 +14,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from claims.models import Claim, Evidence
-from reviews.models import Activity, Note, ReviewItem, Status, Verdict
+from reviews.models import Activity, Note, PublicationChange, ReviewItem, Status, Verdict
 
 SORTS = {
     "priority": ("-priority", "id"),
@@ -158,16 +158,21 @@ def allowed_statuses(*, item: ReviewItem) -> list[Status]:
     return [item.status, *allowed] if allowed else list(Status.objects.all())
 
 
-def reviewed_claims(*, status_slug: str | None = None) -> QuerySet[ReviewItem]:
-    """Claims someone has decided on (a verdict, or moved out of the initial status)."""
-    items = (
-        ReviewItem.objects.filter(Q(verdict__isnull=False) | Q(status__is_initial=False))
-        .select_related("claim", "claim__article", "status", "verdict")
-        .prefetch_related("claim__citations")
-    )
-    if status_slug:
-        items = items.filter(status__slug=status_slug)
-    return items
+def api_claims(*, include_internal: bool) -> QuerySet[ReviewItem]:
+    """Claims as API clients see them: published ones, or all of them with `include_internal`
+    (then with notes and reviewers too), with everything the representation reads."""
+    items = ReviewItem.objects.select_related(
+        "claim", "claim__article", "status", "verdict"
+    ).prefetch_related("tags", "claim__citations")
+    if include_internal:
+        return items.select_related("decided_by", "published_by", "assignee").prefetch_related(
+            Prefetch("claim__notes", queryset=Note.objects.select_related("author"))
+        )
+    return items.filter(status__is_published=True)
+
+
+def api_changes(*, after: int, limit: int) -> list[PublicationChange]:
+    return list(PublicationChange.objects.filter(seq__gt=after).order_by("seq")[:limit])
 
 
 @dataclass(frozen=True)

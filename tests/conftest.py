@@ -31,7 +31,7 @@ def _fresh_queue_counts() -> None:
 def workflow(db: None) -> None:
     """The default statuses and verdicts. Transactional tests flush data migrations' rows, so
     tests that need them ask for this fixture (it runs the migration's own function)."""
-    for name in ("0002_default_workflow", "0004_workflow_roles"):
+    for name in ("0002_default_workflow", "0004_workflow_roles", "0007_verdict_ratings"):
         importlib.import_module(f"reviews.migrations.{name}").create_defaults(apps, None)
 
 
@@ -110,3 +110,17 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.fail(f"../shared/data not found at {SHARED_DATA}: tests that use it need it.")
     return SHARED_DATA
+
+
+@pytest.fixture
+def key_client(db: None) -> Callable[..., APIClient]:
+    """An API client authenticated with a fresh API key holding `scopes`."""
+    from clients.services import api_key_create
+
+    def make(*scopes: str) -> APIClient:
+        _, plaintext = api_key_create(name="partner", scopes=list(scopes))
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {plaintext}")
+        return client
+
+    return make

@@ -69,7 +69,11 @@ def _article_response(request: Request, article: Article, http_status: int) -> R
     )
 
 
+WRITE = {"GET": "articles:write", "POST": "articles:write"}
+
+
 class ArticleCreateApi(APIView):
+    required_scopes = WRITE
     parser_classes = [parsers.JSONParser, RawTextParser]
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -130,6 +134,8 @@ def _charset(content_type: str) -> str | None:
 
 
 class ArticleDetailApi(APIView):
+    required_scopes = WRITE
+
     @extend_schema(responses=ArticleOutputSerializer, summary="An article and its pipeline state")
     def get(self, request: Request, article_id: int) -> Response:
         article = article_get(article_id=article_id)
@@ -141,6 +147,8 @@ class ArticleDetailApi(APIView):
 
 
 class ArticleRetryApi(APIView):
+    required_scopes = WRITE
+
     @extend_schema(
         request=None, responses={202: ArticleOutputSerializer}, summary="Retry a failed article"
     )

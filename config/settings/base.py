@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "claims",
     "reviews",
+    "clients",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag on every GET (a hash of the body) and 304 for If-None-Match / If-Modified-Since.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -227,6 +231,13 @@ CLAIMDESK_PRIORITY_TRENDING_WINDOW_H = env.float(
 CLAIMDESK_PRIORITY_TRENDING_SATURATION = env.int(
     "CLAIMDESK_PRIORITY_TRENDING_SATURATION", default=5
 )
+# Published fact-checks: who publishes them, where their public pages live, and the rating
+# scale of ClaimReview (each verdict's rating_value lies between worst and best).
+CLAIMDESK_ORGANIZATION_NAME = env.str("CLAIMDESK_ORGANIZATION_NAME", default="ClaimDesk")
+CLAIMDESK_ORGANIZATION_URL = env.str("CLAIMDESK_ORGANIZATION_URL", default="")
+CLAIMDESK_PUBLIC_BASE_URL = env.str("CLAIMDESK_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+CLAIMDESK_RATING_BEST = env.int("CLAIMDESK_RATING_BEST", default=5)
+CLAIMDESK_RATING_WORST = env.int("CLAIMDESK_RATING_WORST", default=1)
 # Per-view counts on the queue page are cached this long (a count over a million rows costs
 # more than the page itself).
 CLAIMDESK_QUEUE_COUNTS_CACHE_S = env.int("CLAIMDESK_QUEUE_COUNTS_CACHE_S", default=30)
@@ -234,16 +245,21 @@ CLAIMDESK_QUEUE_COUNTS_CACHE_S = env.int("CLAIMDESK_QUEUE_COUNTS_CACHE_S", defau
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "clients.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Each view names the scope each method needs (clients/scopes.py).
+    "DEFAULT_PERMISSION_CLASSES": ["clients.scopes.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["clients.throttling.ApiKeyRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.exception_handler.claimdesk_exception_handler",
 }
+# Requests per API key, e.g. "600/min" (empty: unlimited). Over the rate: 429 + Retry-After.
+CLAIMDESK_API_RATE = env.str("CLAIMDESK_API_RATE", default="600/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "ClaimDesk API",
     "DESCRIPTION": "Push articles in, pull reviewed claims out.",

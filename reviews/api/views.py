@@ -1,56 +1,363 @@
-"""Reviewed claims over REST (the fuller client API is issue #7)."""
+"""The claims API for clients: published claims (everything with claims:read_all), their
+citations and evidence, ClaimReview, the changes feed, exports and ClaimReview import.
+
+Views are thin: selectors build the querysets, serializers shape the output.
+"""
 
 from __future__ import annotations
 
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from django.db.models import QuerySet
+from django.http import Http404, StreamingHttpResponse
+from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import parsers, serializers
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reviews.selectors import reviewed_claims
+from claims.api.views import RawTextParser
+from claims.services.factchecks import claimreviews_from_document, factchecks_import
+from claims.text import decode_bytes
+from clients.scopes import has_scope
+from reviews import selectors
+from reviews.api.filters import ClaimFilter
+from reviews.api.serializers import (
+    ChangeOutputSerializer,
+    CitationOutputSerializer,
+    ClaimInternalOutputSerializer,
+    ClaimOutputSerializer,
+    EvidenceOutputSerializer,
+    VerdictOutputSerializer,
+)
+from reviews.claimreview import claimreview, fact_check_url
+from reviews.models import ReviewItem, Verdict
+
+READ = {"GET": "claims:read"}
+JSONLD = "application/ld+json"
 
 
-class CitationOutputSerializer(serializers.Serializer[Any]):
-    url = serializers.URLField()
-    title = serializers.CharField()
-    quote = serializers.CharField()
-    added_at = serializers.DateTimeField()
+def _internal(request: Request) -> bool:
+    return has_scope(request, "claims:read_all")
 
 
-class ReviewedClaimOutputSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField(source="claim.id")
-    text = serializers.CharField(source="claim.text")
-    self_contained_text = serializers.CharField(source="claim.self_contained_text")
-    speaker = serializers.CharField(source="claim.speaker")
-    outlet = serializers.CharField(source="claim.outlet")
-    article_id = serializers.IntegerField(source="claim.article_id")
-    article_url = serializers.CharField(source="claim.article.source_url")
-    sentence_start = serializers.IntegerField(source="claim.sentence_start")
-    sentence_end = serializers.IntegerField(source="claim.sentence_end")
-    status = serializers.CharField(source="status.slug")
-    verdict = serializers.CharField(source="verdict.slug", allow_null=True, default=None)
-    explanation = serializers.CharField()
-    citations = CitationOutputSerializer(source="claim.citations.all", many=True)
-    updated_at = serializers.DateTimeField()
+def _claims(request: Request) -> QuerySet[ReviewItem]:
+    """The claims this caller may see, filtered by the query string (400 on a bad filter)."""
+    items = selectors.api_claims(include_internal=_internal(request))
+    status = request.query_params.get("status")
+    if status and status != "published" and not _internal(request):
+        raise PermissionDenied("Unpublished claims need the claims:read_all scope.")
+    filterset = ClaimFilter(request.query_params, queryset=items, request=request)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    filtered: QuerySet[ReviewItem] = filterset.qs
+    return filtered
+
+
+def _serializer(request: Request) -> type[ClaimOutputSerializer]:
+    return ClaimInternalOutputSerializer if _internal(request) else ClaimOutputSerializer
+
+
+def _claim(request: Request, claim_id: int) -> ReviewItem:
+    item = (
+        selectors.api_claims(include_internal=_internal(request)).filter(claim_id=claim_id).first()
+    )
+    if item is None:
+        raise Http404(f"No claim {claim_id} visible to you.")
+    return item
+
+
+def _last_modified(response: Response, moment: datetime | None) -> Response:
+    # With ConditionalGetMiddleware this also answers If-Modified-Since with 304.
+    if moment is not None:
+        response["Last-Modified"] = http_date(moment.timestamp())
+    return response
 
 
 class ClaimPagination(CursorPagination):
-    ordering = ("-updated_at", "-id")
+    """Newest first by id: ids never change, so pages never skip or repeat a claim (use the
+    changes feed to follow updates)."""
+
+    ordering = ("-id",)
     page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def decode_cursor(self, request: Request) -> Any:
+        try:
+            return super().decode_cursor(request)
+        except Exception as exc:  # DRF raises NotFound; a bad cursor is the client's input
+            raise ValidationError(
+                {"cursor": ["Invalid cursor: use the next/previous links."]}
+            ) from exc
 
 
-class ReviewedClaimListApi(APIView):
+_FILTER_PARAMS = [
+    OpenApiParameter(
+        "status", str, description="Status slug; other than `published` needs claims:read_all"
+    ),
+    OpenApiParameter("verdict", str, description="Verdict slug, e.g. `false`"),
+    OpenApiParameter("language", str),
+    OpenApiParameter("outlet", str),
+    OpenApiParameter("speaker", str, description="Part of the speaker's name"),
+    OpenApiParameter("tag", str),
+    OpenApiParameter("published_after", OpenApiTypes.DATETIME),
+    OpenApiParameter("published_before", OpenApiTypes.DATETIME),
+    OpenApiParameter("updated_since", OpenApiTypes.DATETIME),
+    OpenApiParameter("q", str, description="Words in the claim"),
+]
+
+
+class ClaimListApi(APIView):
+    required_scopes = READ
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ClaimFilter
+
     @extend_schema(
-        parameters=[OpenApiParameter("status", str, description="Status slug, e.g. published")],
-        responses=ReviewedClaimOutputSerializer(many=True),
-        summary="Claims that reviewers have decided on",
+        parameters=_FILTER_PARAMS,
+        responses=ClaimOutputSerializer(many=True),
+        summary="Claims: published ones (all with claims:read_all), newest first",
     )
     def get(self, request: Request) -> Response:
-        items = reviewed_claims(status_slug=request.query_params.get("status") or None)
         paginator = ClaimPagination()
-        page = paginator.paginate_queryset(items, request, view=self)
-        return paginator.get_paginated_response(ReviewedClaimOutputSerializer(page, many=True).data)
+        page = paginator.paginate_queryset(_claims(request), request, view=self)
+        data = _serializer(request)(page, many=True).data
+        response = paginator.get_paginated_response(data)
+        return _last_modified(response, max((i.updated_at for i in page or []), default=None))
+
+
+class ClaimDetailApi(APIView):
+    required_scopes = READ
+
+    @extend_schema(responses=ClaimOutputSerializer, summary="One claim")
+    def get(self, request: Request, claim_id: int) -> Response:
+        item = _claim(request, claim_id)
+        return _last_modified(Response(_serializer(request)(item).data), item.updated_at)
+
+
+class ClaimCitationsApi(APIView):
+    required_scopes = READ
+
+    @extend_schema(responses=CitationOutputSerializer(many=True), summary="A claim's citations")
+    def get(self, request: Request, claim_id: int) -> Response:
+        item = _claim(request, claim_id)
+        return Response(CitationOutputSerializer(item.claim.citations.all(), many=True).data)
+
+
+class ClaimEvidenceApi(APIView):
+    required_scopes = READ
+
+    @extend_schema(
+        responses=EvidenceOutputSerializer(many=True),
+        summary="Candidate sources the pipeline found (stance is a hint, not a verdict)",
+    )
+    def get(self, request: Request, claim_id: int) -> Response:
+        item = _claim(request, claim_id)
+        evidence = item.claim.evidence.order_by("-score", "id")
+        return Response(EvidenceOutputSerializer(evidence, many=True).data)
+
+
+class ClaimReviewApi(APIView):
+    required_scopes = READ
+
+    @extend_schema(responses={(200, JSONLD): OpenApiTypes.OBJECT}, summary="schema.org ClaimReview")
+    def get(self, request: Request, claim_id: int) -> Response:
+        item = _claim(request, claim_id)
+        if not item.status.is_published or item.verdict is None:
+            raise Http404(f"Claim {claim_id} is not published.")
+        return Response(claimreview(item), content_type=JSONLD)
+
+
+def _feed(items: Iterable[ReviewItem]) -> Iterator[str]:
+    yield '{"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": ['
+    for n, item in enumerate(items):
+        element = {
+            "@type": "DataFeedItem",
+            "dateCreated": item.published_at.isoformat() if item.published_at else None,
+            "item": [{k: v for k, v in claimreview(item).items() if k != "@context"}],
+        }
+        yield ("," if n else "") + json.dumps(element, ensure_ascii=False)
+    yield "]}\n"
+
+
+class ClaimReviewFeedApi(APIView):
+    required_scopes = READ
+
+    @extend_schema(
+        parameters=[OpenApiParameter("updated_since", OpenApiTypes.DATETIME)],
+        responses={(200, JSONLD): OpenApiTypes.OBJECT},
+        summary="Every published claim as a ClaimReview DataFeed (streamed)",
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        items = (
+            selectors.api_claims(include_internal=False)
+            .filter(verdict__isnull=False)
+            .prefetch_related(None)
+            .order_by("id")
+        )
+        since = request.query_params.get("updated_since")
+        if since:
+            filterset = ClaimFilter({"updated_since": since}, queryset=items)
+            if not filterset.is_valid():
+                raise ValidationError(filterset.errors)
+            items = filterset.qs
+        return StreamingHttpResponse(_feed(items.iterator(chunk_size=1000)), content_type=JSONLD)
+
+
+class VerdictListApi(APIView):
+    required_scopes = READ
+
+    @extend_schema(responses=VerdictOutputSerializer(many=True), summary="The verdict scale")
+    def get(self, request: Request) -> Response:
+        return Response(VerdictOutputSerializer(Verdict.objects.all(), many=True).data)
+
+
+class ChangesApi(APIView):
+    required_scopes = READ
+
+    class QuerySerializer(serializers.Serializer[Any]):
+        after = serializers.IntegerField(min_value=0, default=0)
+        limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
+
+    @extend_schema(
+        parameters=[QuerySerializer],
+        responses=ChangeOutputSerializer(many=True),
+        summary="Changes feed: what was published, updated or unpublished, in commit order",
+        description=(
+            "Start with `after=0`, then pass the `next_after` of each response. Changes are "
+            "numbered in the order their transactions committed, so following `next_after` "
+            "never misses or repeats one. Fetch `/claims/{id}` for the new state (404 after "
+            "`claim.unpublished`)."
+        ),
+        examples=[
+            OpenApiExample(
+                "A page",
+                value={
+                    "results": [
+                        {
+                            "seq": 41,
+                            "event": "claim.published",
+                            "claim_id": 7,
+                            "at": "2026-11-25T10:00:00Z",
+                        }
+                    ],
+                    "next_after": 41,
+                },
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        query = self.QuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        after, limit = query.validated_data["after"], query.validated_data["limit"]
+        changes = selectors.api_changes(after=after, limit=limit)
+        return Response(
+            {
+                "results": ChangeOutputSerializer(changes, many=True).data,
+                "next_after": changes[-1].seq if changes else after,
+            }
+        )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+EXPORT_COLUMNS = [
+    "id", "text", "speaker", "outlet", "article_url", "language", "status", "verdict",
+    "rating_value", "explanation", "published_at", "updated_at", "fact_check_url", "citations",
+]  # fmt: skip
+
+
+def _export_row(item: ReviewItem) -> dict[str, Any]:
+    claim, article, verdict = item.claim, item.claim.article, item.verdict
+    return {
+        "id": item.claim_id,
+        "text": claim.text,
+        "speaker": claim.speaker,
+        "outlet": claim.outlet or article.outlet,
+        "article_url": article.source_url,
+        "language": article.language,
+        "status": item.status.slug,
+        "verdict": verdict.slug if verdict else None,
+        "rating_value": verdict.rating_value if verdict else None,
+        "explanation": item.explanation,
+        "published_at": item.published_at.isoformat() if item.published_at else None,
+        "updated_at": item.updated_at.isoformat(),
+        "fact_check_url": fact_check_url(item) if item.status.is_published else None,
+        "citations": [c.url for c in claim.citations.all()],
+    }
+
+
+class ClaimExportApi(APIView):
+    required_scopes = READ
+
+    @extend_schema(
+        parameters=_FILTER_PARAMS,
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/x-ndjson"): OpenApiTypes.STR,
+        },
+        summary="All matching claims as CSV or JSON Lines, streamed",
+    )
+    def get(self, request: Request, fmt: str) -> StreamingHttpResponse:
+        if fmt not in ("csv", "jsonl"):
+            raise Http404("Exports are .csv or .jsonl.")
+        # Chunks of rows (each with its citations) stream out: memory stays flat for any count.
+        rows = (
+            _export_row(item) for item in _claims(request).order_by("id").iterator(chunk_size=2000)
+        )
+        if fmt == "jsonl":
+            body: Iterator[str] = (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+            content_type = "application/x-ndjson"
+        else:
+            body = _csv(rows)
+            content_type = "text/csv"
+        response = StreamingHttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="claims.{fmt}"'
+        return response
+
+
+def _csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        row["citations"] = " ".join(row["citations"])
+        yield writer.writerow([row[column] for column in EXPORT_COLUMNS])
+
+
+class ClaimReviewImportApi(APIView):
+    """Existing fact-checks in, as ClaimReview: JSON-LD objects, lists, DataFeeds, or whole
+    fact-check pages (text/html) with ClaimReview in their JSON-LD blocks."""
+
+    required_scopes = {"POST": "articles:write"}
+    parser_classes = [parsers.JSONParser, RawTextParser]
+
+    @extend_schema(
+        request={"application/ld+json": OpenApiTypes.OBJECT, "text/html": OpenApiTypes.STR},
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Import earlier fact-checks (ClaimReview) for claim matching",
+    )
+    def post(self, request: Request) -> Response:
+        if isinstance(request.data, dict) and "raw" in request.data:
+            document = decode_bytes(request.data["raw"])
+        else:
+            document = json.dumps(request.data)
+        reviews = claimreviews_from_document(document)
+        if not reviews:
+            raise ValidationError({"body": ["No ClaimReview found in the body."]})
+        result = factchecks_import(reviews=reviews)
+        return Response(
+            {"found": len(reviews), "created": result.created, "updated": result.updated}
+        )

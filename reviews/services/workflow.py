@@ -24,6 +24,7 @@ from claims.errors import ApplicationError
 from reviews import roles
 from reviews.models import Activity, ReviewItem, Status, Verdict
 from reviews.services.common import hold, label, lock_item, log
+from reviews.services.publication import publication_change_record, publication_event_for
 
 _UNSET: Any = object()
 
@@ -126,6 +127,9 @@ def review_item_update(
     item.full_clean(exclude=["claim"])
     item.save()
     log(item, user, verb, changes)
+    if verb in ("published", "reopened"):
+        event = publication_event_for(claim_id=item.claim_id, publishing=verb == "published")
+        publication_change_record(claim_id=item.claim_id, event=event)
     return item
 
 

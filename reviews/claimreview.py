@@ -1,0 +1,67 @@
+"""schema.org ClaimReview for a published claim: the API, the feed and the public page all
+embed this one dict (Google's Fact Check Explorer and Data Commons read it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.text import slugify
+
+from reviews.models import ReviewItem
+
+
+def fact_check_path(item: ReviewItem) -> str:
+    slug = slugify(item.claim.text)[:80].strip("-") or "claim"
+    return str(reverse("fact-check", kwargs={"claim_id": item.claim_id, "slug": slug}))
+
+
+def fact_check_url(item: ReviewItem) -> str:
+    base: str = settings.CLAIMDESK_PUBLIC_BASE_URL
+    return base.rstrip("/") + fact_check_path(item)
+
+
+def _organisation() -> dict[str, Any]:
+    org: dict[str, Any] = {"@type": "Organization", "name": settings.CLAIMDESK_ORGANIZATION_NAME}
+    if settings.CLAIMDESK_ORGANIZATION_URL:
+        org["url"] = settings.CLAIMDESK_ORGANIZATION_URL
+    return org
+
+
+def claimreview(item: ReviewItem) -> dict[str, Any]:
+    """The item must be published, with claim, article and verdict loaded."""
+    claim, article, verdict = item.claim, item.claim.article, item.verdict
+    if verdict is None or item.published_at is None:
+        raise ValueError("Only published claims with a verdict have a ClaimReview.")
+    rating: dict[str, Any] = {"@type": "Rating", "alternateName": verdict.name}
+    if verdict.rating_value is not None:
+        rating |= {
+            "ratingValue": verdict.rating_value,
+            "bestRating": settings.CLAIMDESK_RATING_BEST,
+            "worstRating": settings.CLAIMDESK_RATING_WORST,
+        }
+    claimed_on = (article.published_at or claim.created_at).date().isoformat()
+    reviewed: dict[str, Any] = {"@type": "Claim", "datePublished": claimed_on}
+    if claim.speaker:
+        reviewed["author"] = {"@type": "Person", "name": claim.speaker}
+    elif article.outlet:
+        reviewed["author"] = {"@type": "Organization", "name": article.outlet}
+    if article.source_url:
+        reviewed["appearance"] = {"@type": "CreativeWork", "url": article.source_url}
+        if article.title:
+            reviewed["appearance"]["headline"] = article.title
+    review: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": fact_check_url(item),
+        "claimReviewed": claim.text,
+        "itemReviewed": reviewed,
+        "reviewRating": rating,
+        "author": _organisation(),
+        "datePublished": item.published_at.date().isoformat(),
+        "inLanguage": article.language or "en",
+    }
+    if item.explanation:
+        review["reviewBody"] = item.explanation
+    return review

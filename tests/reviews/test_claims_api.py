@@ -1,0 +1,182 @@
+"""The claims API for clients: visibility by scope, filters, pagination, conditional GETs,
+ClaimReview, the changes feed and exports."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reviews.models import PublicationChange
+from reviews.services.citations import citation_add, note_add
+from reviews.services.workflow import review_item_update
+from tests.factories import ReviewItemFactory, publish
+
+
+@pytest.fixture
+def published(workflow, user, editor):
+    item = ReviewItemFactory.create(claim__speaker="Dr Jane Smith")
+    citation_add(claim_id=item.claim_id, user=user, url="https://www.ipcc.ch/", title="IPCC")
+    note_add(claim_id=item.claim_id, user=user, body="internal: asked the author")
+    return publish(item, checker=user, editor=editor)
+
+
+def test_public_clients_see_published_claims_only_and_no_internals(published, key_client):
+    ReviewItemFactory.create()  # unpublished
+    body = key_client("claims:read").get("/api/v1/claims").json()
+    assert [c["id"] for c in body["results"]] == [published.claim_id]
+    claim = body["results"][0]
+    assert claim["verdict"]["slug"] == "false"
+    assert claim["verdict"]["rating_value"] == 1
+    assert claim["citations"][0]["url"] == "https://www.ipcc.ch/"
+    assert claim["fact_check_url"].endswith(
+        f"/fact-checks/{published.claim_id}-global-sea-level-rose-by-about-20-centimetres-between-1900-and-2018/"
+    )
+    for internal in ("notes", "decided_by", "published_by", "assignee"):
+        assert internal not in claim
+
+
+def test_unpublished_claims_need_the_read_all_scope(published, key_client, workflow):
+    draft = ReviewItemFactory.create()
+    reader = key_client("claims:read")
+    assert reader.get(f"/api/v1/claims/{draft.claim_id}").status_code == 404
+    assert reader.get("/api/v1/claims?status=unstarted").status_code == 403
+    insider = key_client("claims:read_all")
+    body = insider.get("/api/v1/claims?status=unstarted").json()
+    assert [c["id"] for c in body["results"]] == [draft.claim_id]
+    detail = insider.get(f"/api/v1/claims/{published.claim_id}").json()
+    assert detail["notes"][0]["body"] == "internal: asked the author"
+    assert detail["decided_by"] == "checker"
+    assert detail["published_by"] == "editor"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("published_after=yesterday", "published_after"),
+        ("updated_since=2026-13-45", "updated_since"),
+        ("cursor=not-a-cursor", "cursor"),
+        ("page_size=abc", None),
+    ],
+)
+def test_malformed_filters_and_cursors_are_400_naming_the_field(
+    published, key_client, query, field
+):
+    response = key_client("claims:read").get(f"/api/v1/claims?{query}")
+    if field is None:  # DRF falls back to the default page size for a bad page_size
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert field in response.json()["errors"]
+
+
+def test_filters(published, key_client, workflow, user, editor):
+    other = publish(
+        ReviewItemFactory.create(claim__speaker="Minister Rossi"),
+        checker=user,
+        editor=editor,
+        verdict="true",
+    )
+    client = key_client("claims:read")
+
+    def ids(query: str) -> list[int]:
+        return [c["id"] for c in client.get(f"/api/v1/claims?{query}").json()["results"]]
+
+    assert ids("verdict=true") == [other.claim_id]
+    assert ids("speaker=rossi") == [other.claim_id]
+    assert ids("q=sea+level") == [other.claim_id, published.claim_id]
+    assert ids("published_after=2000-01-01T00:00:00Z") == [other.claim_id, published.claim_id]
+    assert ids("published_before=2000-01-01T00:00:00Z") == []
+
+
+def test_cursor_pages_are_stable_and_complete(workflow, user, editor, key_client):
+    items = [publish(ReviewItemFactory.create(), checker=user, editor=editor) for _ in range(5)]
+    client = key_client("claims:read")
+    seen: list[int] = []
+    url = "/api/v1/claims?page_size=2"
+    while url:
+        body = client.get(url).json()
+        seen += [c["id"] for c in body["results"]]
+        url = body["next"]
+    assert seen == sorted((i.claim_id for i in items), reverse=True)
+
+
+def test_list_query_count_does_not_grow_with_rows(workflow, user, editor, key_client):
+    client = key_client("claims:read_all")
+
+    def add(n: int) -> None:
+        for item in ReviewItemFactory.create_batch(n):
+            citation_add(claim_id=item.claim_id, user=user, url="https://a.org/")
+            note_add(claim_id=item.claim_id, user=user, body="n")
+            publish(item, checker=user, editor=editor)
+
+    add(2)
+    client.get("/api/v1/claims")  # the key's last-used time is written once a minute, not here
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/claims")
+    add(20)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/api/v1/claims")
+    assert len(response.json()["results"]) == 22
+    assert len(many) == len(few)
+
+
+def test_conditional_get_with_etag_and_last_modified(published, key_client):
+    client = key_client("claims:read")
+    first = client.get(f"/api/v1/claims/{published.claim_id}")
+    assert first["ETag"]
+    assert first["Last-Modified"]
+    again = client.get(f"/api/v1/claims/{published.claim_id}", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    listing = client.get("/api/v1/claims")
+    assert client.get("/api/v1/claims", HTTP_IF_NONE_MATCH=listing["ETag"]).status_code == 304
+
+
+def test_citations_evidence_and_verdicts(published, key_client):
+    client = key_client("claims:read")
+    assert client.get(f"/api/v1/claims/{published.claim_id}/citations").json()[0]["title"] == "IPCC"
+    assert client.get(f"/api/v1/claims/{published.claim_id}/evidence").json() == []
+    scale = client.get("/api/v1/verdicts").json()
+    assert [v["slug"] for v in scale][:4] == ["true", "mostly-true", "misleading", "false"]
+    assert client.get("/api/v1/claims/999999/citations").status_code == 404
+
+
+def test_changes_feed_follows_publish_reopen_and_republish(
+    published, key_client, workflow, editor, user
+):
+    client = key_client("claims:read")
+    body = client.get("/api/v1/changes").json()
+    assert [(c["event"], c["claim_id"]) for c in body["results"]] == [
+        ("claim.published", published.claim_id)
+    ]
+    after = body["next_after"]
+    reopened = review_item_update(
+        item_id=published.pk,
+        user=editor,
+        expected_version=published.version,
+        status=published.status.allowed_next.get(slug="in-progress"),
+        release=True,
+    )
+    publish(reopened, checker=user, editor=editor)
+    events = [c["event"] for c in client.get(f"/api/v1/changes?after={after}").json()["results"]]
+    assert events == ["claim.unpublished", "claim.updated"]
+    assert client.get("/api/v1/changes?after=-1").status_code == 400
+    assert client.get("/api/v1/changes?limit=5000").status_code == 400
+    assert list(PublicationChange.objects.values_list("seq", flat=True)) == [1, 2, 3]
+
+
+def test_export_streams_csv_and_jsonl_with_filters(published, key_client, workflow):
+    ReviewItemFactory.create()  # unpublished: not exported to a public client
+    client = key_client("claims:read")
+    csv_response = client.get("/api/v1/claims/export.csv")
+    assert csv_response.streaming
+    lines = b"".join(csv_response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("id,text,speaker,outlet,article_url")
+    assert len(lines) == 2
+    jsonl = b"".join(client.get("/api/v1/claims/export.jsonl?verdict=false").streaming_content)
+    rows = [json.loads(line) for line in jsonl.decode().splitlines()]
+    assert [r["id"] for r in rows] == [published.claim_id]
+    assert rows[0]["citations"] == ["https://www.ipcc.ch/"]
+    assert client.get("/api/v1/claims/export.xml").status_code == 404
+    assert client.get("/api/v1/claims/export.csv?updated_since=nope").status_code == 400
