@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pyld import jsonld
+from pyld import jsonld  # type: ignore[import-untyped]  # no stubs
 
 from claims.models import FactCheck
 from reviews.claimreview import claimreview
