@@ -8,7 +8,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-sqlite test-postgres lint format bench migrations clean chromium
+.PHONY: run test test-sqlite test-postgres lint format bench migrations clean chromium contract
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ bench: $(VENV)/.dev-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m benchmarks.pipeline
 	$(BIN)/python -m benchmarks.extraction
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks.queue
+
+# The API contract test with many more generated requests per operation than `make test`.
+contract: $(VENV)/.dev-deps
+	CLAIMDESK_CONTRACT_EXAMPLES=$${EXAMPLES:-300} $(BIN)/pytest tests/api -q
 
 migrations: $(VENV)/.dev-deps
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py makemigrations

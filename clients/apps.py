@@ -6,3 +6,6 @@ class ClientsConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "clients"
+
+    def ready(self) -> None:
+        from clients import schema  # noqa: F401 — registers the OpenAPI security scheme

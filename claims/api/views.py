@@ -70,6 +70,36 @@ def _article_response(request: Request, article: Article, http_status: int) -> R
 
 
 WRITE = {"GET": "articles:write", "POST": "articles:write"}
+_URL = {
+    "type": "string",
+    "maxLength": 2048,
+    "pattern": r"^https?://([a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?\.)+[a-z]{2,10}(/[A-Za-z0-9._-]*)*$",
+}
+_NON_EMPTY = {"type": "string", "minLength": 1, "pattern": r"[A-Za-z]"}
+# Exactly one of url / html / text (a page's html may carry its url): the serializer alone
+# cannot say that in OpenAPI, so the schema is written out.
+ARTICLE_INPUT_SCHEMA = {
+    "oneOf": [
+        {
+            "type": "object",
+            "properties": {"url": _URL},
+            "required": ["url"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {"html": _NON_EMPTY, "url": _URL},
+            "required": ["html"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {"text": _NON_EMPTY},
+            "required": ["text"],
+            "additionalProperties": False,
+        },
+    ]
+}
 
 
 class ArticleCreateApi(APIView):
@@ -82,7 +112,7 @@ class ArticleCreateApi(APIView):
         text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
 
     @extend_schema(
-        request=InputSerializer,
+        request={"application/json": ARTICLE_INPUT_SCHEMA},
         responses={202: ArticleOutputSerializer, 200: ArticleOutputSerializer},
         summary="Submit an article (url, html or text) for checking",
         description=(

@@ -94,3 +94,26 @@ class ChangeOutputSerializer(serializers.Serializer[Any]):
     event = serializers.CharField()
     claim_id = serializers.IntegerField()
     at = serializers.DateTimeField(source="created_at")
+
+
+class ChangesPageSerializer(serializers.Serializer[Any]):
+    results = ChangeOutputSerializer(many=True)
+    next_after = serializers.IntegerField(help_text="Pass as `after` to read on.")
+
+
+def _page_of(
+    item_serializer: type[serializers.Serializer[Any]],
+) -> type[serializers.Serializer[Any]]:
+    """The cursor-paginated envelope around a list of `item_serializer` (for the schema)."""
+    return type(
+        f"{item_serializer.__name__.removesuffix('OutputSerializer')}PageSerializer",
+        (serializers.Serializer,),
+        {
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item_serializer(many=True),
+        },
+    )
+
+
+ClaimPageSerializer = _page_of(ClaimOutputSerializer)

@@ -33,9 +33,11 @@ from reviews import selectors
 from reviews.api.filters import ClaimFilter
 from reviews.api.serializers import (
     ChangeOutputSerializer,
+    ChangesPageSerializer,
     CitationOutputSerializer,
     ClaimInternalOutputSerializer,
     ClaimOutputSerializer,
+    ClaimPageSerializer,
     EvidenceOutputSerializer,
     VerdictOutputSerializer,
 )
@@ -124,7 +126,8 @@ class ClaimListApi(APIView):
 
     @extend_schema(
         parameters=_FILTER_PARAMS,
-        responses=ClaimOutputSerializer(many=True),
+        responses=ClaimPageSerializer,
+        operation_id="claims_list",
         summary="Claims: published ones (all with claims:read_all), newest first",
     )
     def get(self, request: Request) -> Response:
@@ -138,7 +141,9 @@ class ClaimListApi(APIView):
 class ClaimDetailApi(APIView):
     required_scopes = READ
 
-    @extend_schema(responses=ClaimOutputSerializer, summary="One claim")
+    @extend_schema(
+        responses=ClaimOutputSerializer, summary="One claim", operation_id="claims_retrieve"
+    )
     def get(self, request: Request, claim_id: int) -> Response:
         item = _claim(request, claim_id)
         return _last_modified(Response(_serializer(request)(item).data), item.updated_at)
@@ -230,7 +235,7 @@ class ChangesApi(APIView):
 
     @extend_schema(
         parameters=[QuerySerializer],
-        responses=ChangeOutputSerializer(many=True),
+        responses=ChangesPageSerializer,
         summary="Changes feed: what was published, updated or unpublished, in commit order",
         description=(
             "Start with `after=0`, then pass the `next_after` of each response. Changes are "
@@ -337,17 +342,45 @@ def _csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
         yield writer.writerow([row[column] for column in EXPORT_COLUMNS])
 
 
+class JsonLdParser(parsers.JSONParser):
+    media_type = "application/ld+json"
+
+
+CLAIMREVIEW_INPUT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "@context": {"type": "string"},
+        "@type": {"type": "string", "enum": ["ClaimReview"]},
+        "claimReviewed": {"type": "string", "minLength": 1, "pattern": "[A-Za-z]"},
+        "url": {"type": "string", "pattern": "^https://[a-z]{1,20}\\.[a-z]{2,6}/[a-z0-9-]*$"},
+        "reviewRating": {"type": "object"},
+        "itemReviewed": {"type": "object"},
+        "author": {"type": "object"},
+        "datePublished": {"type": "string", "format": "date"},
+    },
+    "required": ["@type", "claimReviewed", "url"],
+}
+
+
 class ClaimReviewImportApi(APIView):
     """Existing fact-checks in, as ClaimReview: JSON-LD objects, lists, DataFeeds, or whole
     fact-check pages (text/html) with ClaimReview in their JSON-LD blocks."""
 
     required_scopes = {"POST": "articles:write"}
-    parser_classes = [parsers.JSONParser, RawTextParser]
+    parser_classes = [parsers.JSONParser, JsonLdParser, RawTextParser]
 
     @extend_schema(
-        request={"application/ld+json": OpenApiTypes.OBJECT, "text/html": OpenApiTypes.STR},
+        request={
+            "application/json": CLAIMREVIEW_INPUT_SCHEMA,
+            "application/ld+json": CLAIMREVIEW_INPUT_SCHEMA,
+        },
         responses={200: OpenApiTypes.OBJECT},
         summary="Import earlier fact-checks (ClaimReview) for claim matching",
+        description=(
+            "The body is one ClaimReview object (schema above), or also a list of them, a "
+            "schema.org DataFeed, or a whole fact-check page sent as `text/html` whose JSON-LD "
+            "holds ClaimReview. Imported by URL: sending the same one twice updates it."
+        ),
     )
     def post(self, request: Request) -> Response:
         if isinstance(request.data, dict) and "raw" in request.data:
