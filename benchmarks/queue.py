@@ -51,65 +51,6 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(int(q * len(ordered)), len(ordered) - 1)]
 
 
-def _load(claims: int) -> float:
-    """Fill the queue with set-based SQL (one INSERT ... SELECT per table)."""
-    from django.db import connection
-
-    from reviews.models import Status
-
-    status = {s.slug: s.pk for s in Status.objects.all()}
-    per_article = 10
-    articles = (claims + per_article - 1) // per_article
-    started = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute(
-            """
-            INSERT INTO claims_article (id, input_kind, source_url, canonical_url,
-                submission_hash, raw_content, outlet, title, byline, language, text,
-                content_hash, state, progressed_at, attempts, last_error, claims_total,
-                created_at, updated_at)
-            SELECT g, 'text', '', '', md5(g::text), '', 'Outlet ' || (g %% 40), 'Article ' || g,
-                '', CASE WHEN g %% 5 = 0 THEN 'de' ELSE 'en' END,
-                'Synthetic article ' || g, md5(g::text), 'ready', now(), 1, '', %s,
-                now() - (g %% 720) * interval '1 hour', now()
-            FROM generate_series(1, %s) AS g
-            """,
-            [per_article, articles],
-        )
-        cur.execute(
-            """
-            INSERT INTO claims_claim (id, article_id, text, self_contained_text, sentence,
-                sentence_start, sentence_end, speaker, outlet, is_quote, checkworthiness,
-                claim_type, fingerprint, evidence_state, evidence_errors, created_at,
-                attribution, entities)
-            SELECT g, (g - 1) / %s + 1, 'Synthetic claim number ' || g || ' rose by 3 percent.',
-                '', '', (g %% %s) * 10, (g %% %s) * 10 + 9, 'Speaker ' || (g %% 500), '',
-                false, random(), 'statistic', md5('c' || g), 'done', '[]', now(), '', '[]'
-            FROM generate_series(1, %s) AS g
-            """,
-            [per_article, per_article, per_article, claims],
-        )
-        # 70% waiting (Unstarted), 10% in progress with someone, 20% published.
-        cur.execute(
-            """
-            INSERT INTO reviews_reviewitem (id, claim_id, status_id, in_take_next, explanation,
-                priority, version, created_at, updated_at, status_changed_at)
-            SELECT g, g,
-                CASE WHEN g %% 10 < 7 THEN %s WHEN g %% 10 = 7 THEN %s ELSE %s END,
-                g %% 10 < 7, '', random(), 1, now() - (g %% 720) * interval '1 hour', now(), now()
-            FROM generate_series(1, %s) AS g
-            """,
-            [status["unstarted"], status["in-progress"], status["published"], claims],
-        )
-        for table in ("claims_article", "claims_claim", "reviews_reviewitem"):
-            cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 — fixed names
-                f"(SELECT max(id) FROM {table}))"
-            )
-        cur.execute("ANALYZE")
-    return time.perf_counter() - started
-
-
 def _reviewer(index: int, seconds: float, start_at: float, out: Any) -> None:  # child process
     import django
 
@@ -232,7 +173,7 @@ def main() -> int:
             "PostgreSQL's SKIP LOCKED."
         )
         return 2
-    from benchmarks.support import recreate_postgres_database
+    from benchmarks.support import load_synthetic_claims, recreate_postgres_database
 
     os.environ["DATABASE_URL"] = recreate_postgres_database(database_url, BENCH_DB)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
@@ -248,7 +189,7 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     print(f"Loading {args.claims:,} claims ...", flush=True)
-    load_s = _load(args.claims)
+    load_s = load_synthetic_claims(args.claims, waiting=0.7, in_progress=0.1)
     print(f"  loaded in {load_s:.1f}s", flush=True)
     checkers = Group.objects.get(name="Fact-checkers")
     for i in range(args.reviewers):

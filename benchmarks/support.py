@@ -91,3 +91,99 @@ def recreate_postgres_database(database_url: str, name: str) -> str:
         )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return with_database_name(database_url, name)
+
+
+def load_synthetic_claims(
+    claims: int, *, waiting: float, in_progress: float, first_id: int = 1, citations: bool = False
+) -> float:
+    """Add `claims` synthetic claims (ids from `first_id`) with set-based SQL, one INSERT ...
+    SELECT per table; returns the seconds it took.
+
+    A `waiting` share is Unstarted (in take next), an `in_progress` share In progress, the
+    rest published with a verdict (and a citation each, with `citations`). Ten claims per
+    article. PostgreSQL only (generate_series).
+    """
+    from django.db import connection
+
+    from reviews.models import Status, Verdict
+
+    status = {s.slug: s.pk for s in Status.objects.all()}
+    verdicts = list(Verdict.objects.filter(rating_value__isnull=False).values_list("pk", flat=True))
+    per_article = 10
+    first_article = (first_id - 1) // per_article + 1
+    last_id = first_id + claims - 1
+    last_article = (last_id - 1) // per_article + 1
+    waiting_pct, in_progress_pct = round(waiting * 100), round(in_progress * 100)
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            INSERT INTO claims_article (id, input_kind, source_url, canonical_url,
+                submission_hash, raw_content, outlet, title, byline, language, text,
+                content_hash, state, progressed_at, attempts, last_error, claims_total,
+                created_at, updated_at, published_at)
+            SELECT g, 'url', 'https://news.example/' || g, '', md5(g::text), '',
+                'Outlet ' || (g %% 40), 'Article ' || g, '',
+                CASE WHEN g %% 5 = 0 THEN 'de' ELSE 'en' END,
+                'Synthetic article ' || g, md5(g::text), 'ready', now(), 1, '', %s,
+                now() - (g %% 720) * interval '1 hour', now(),
+                now() - (g %% 720) * interval '1 hour'
+            FROM generate_series(%s, %s) AS g
+            ON CONFLICT (id) DO NOTHING
+            """,
+            [per_article, first_article, last_article],
+        )
+        cur.execute(
+            """
+            INSERT INTO claims_claim (id, article_id, text, self_contained_text, sentence,
+                sentence_start, sentence_end, speaker, outlet, is_quote, checkworthiness,
+                claim_type, fingerprint, evidence_state, evidence_errors, created_at,
+                attribution, entities)
+            SELECT g, (g - 1) / %s + 1, 'Synthetic claim number ' || g || ' rose by 3 percent.',
+                '', '', (g %% %s) * 10, (g %% %s) * 10 + 9, 'Speaker ' || (g %% 500), '',
+                false, random(), 'statistic', md5('c' || g), 'done', '[]', now(), '', '[]'
+            FROM generate_series(%s, %s) AS g
+            """,
+            [per_article, per_article, per_article, first_id, last_id],
+        )
+        cur.execute(
+            """
+            INSERT INTO reviews_reviewitem (id, claim_id, status_id, in_take_next, explanation,
+                priority, version, created_at, updated_at, status_changed_at, verdict_id,
+                published_at)
+            SELECT g, g, CASE WHEN g %% 100 < %s THEN %s
+                              WHEN g %% 100 < %s THEN %s ELSE %s END,
+                g %% 100 < %s,
+                'Checked against the official series.', random(), 1,
+                now() - (g %% 720) * interval '1 hour', now(), now(),
+                CASE WHEN g %% 100 >= %s THEN (%s::bigint[])[1 + g %% %s] END,
+                CASE WHEN g %% 100 >= %s THEN now() - (g %% 720) * interval '1 hour' END
+            FROM generate_series(%s, %s) AS g
+            """,
+            [
+                waiting_pct, status["unstarted"],
+                waiting_pct + in_progress_pct, status["in-progress"], status["published"],
+                waiting_pct,
+                waiting_pct + in_progress_pct, verdicts, len(verdicts),
+                waiting_pct + in_progress_pct,
+                first_id, last_id,
+            ],
+        )  # fmt: skip
+        if citations:
+            cur.execute(
+                """
+                INSERT INTO reviews_citation (claim_id, url, title, quote, publisher, snapshot,
+                    fetch_state, fetch_error, added_at)
+                SELECT claim_id, 'https://stats.example/series/' || claim_id, 'Official series',
+                    '', 'Statistics office', '', 'done', '', now()
+                FROM reviews_reviewitem WHERE published_at IS NOT NULL AND id BETWEEN %s AND %s
+                """,
+                [first_id, last_id],
+            )
+        for table in ("claims_article", "claims_claim", "reviews_reviewitem", "reviews_citation"):
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 — fixed names
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
+        cur.execute("ANALYZE")
+    return time.perf_counter() - started

@@ -3,6 +3,7 @@ embed this one dict (Google's Fact Check Explorer and Data Commons read it)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -12,14 +13,28 @@ from django.utils.text import slugify
 from reviews.models import ReviewItem
 
 
+@lru_cache(maxsize=1)
+def _path_template() -> str:
+    # Reversed once: the API writes this URL for every claim of every page.
+    return str(reverse("fact-check", kwargs={"claim_id": 1234567890, "slug": "slug"}))
+
+
+def fact_check_path_for(claim_id: int, text: str) -> str:
+    slug = slugify(text)[:80].strip("-") or "claim"
+    return _path_template().replace("1234567890-slug", f"{claim_id}-{slug}")
+
+
 def fact_check_path(item: ReviewItem) -> str:
-    slug = slugify(item.claim.text)[:80].strip("-") or "claim"
-    return str(reverse("fact-check", kwargs={"claim_id": item.claim_id, "slug": slug}))
+    return fact_check_path_for(item.claim_id, item.claim.text)
+
+
+def fact_check_url_for(claim_id: int, text: str) -> str:
+    base: str = settings.CLAIMDESK_PUBLIC_BASE_URL
+    return base.rstrip("/") + fact_check_path_for(claim_id, text)
 
 
 def fact_check_url(item: ReviewItem) -> str:
-    base: str = settings.CLAIMDESK_PUBLIC_BASE_URL
-    return base.rstrip("/") + fact_check_path(item)
+    return fact_check_url_for(item.claim_id, item.claim.text)
 
 
 def _organisation() -> dict[str, Any]:

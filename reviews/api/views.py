@@ -31,11 +31,11 @@ from claims.text import decode_bytes
 from clients.scopes import has_scope
 from reviews import selectors
 from reviews.api.filters import ClaimFilter
+from reviews.api.representation import claim_rows, claims_json
 from reviews.api.serializers import (
     ChangeOutputSerializer,
     ChangesPageSerializer,
     CitationOutputSerializer,
-    ClaimInternalOutputSerializer,
     ClaimOutputSerializer,
     ClaimPageSerializer,
     EvidenceOutputSerializer,
@@ -63,10 +63,6 @@ def _claims(request: Request) -> QuerySet[ReviewItem]:
         raise ValidationError(filterset.errors)
     filtered: QuerySet[ReviewItem] = filterset.qs
     return filtered
-
-
-def _serializer(request: Request) -> type[ClaimOutputSerializer]:
-    return ClaimInternalOutputSerializer if _internal(request) else ClaimOutputSerializer
 
 
 def _claim(request: Request, claim_id: int) -> ReviewItem:
@@ -132,10 +128,15 @@ class ClaimListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         paginator = ClaimPagination()
-        page = paginator.paginate_queryset(_claims(request), request, view=self)
-        data = _serializer(request)(page, many=True).data
-        response = paginator.get_paginated_response(data)
-        return _last_modified(response, max((i.updated_at for i in page or []), default=None))
+        internal = _internal(request)
+        rows = (
+            paginator.paginate_queryset(
+                claim_rows(_claims(request), internal=internal), request, view=self
+            )
+            or []
+        )
+        response = paginator.get_paginated_response(claims_json(rows, internal=internal))
+        return _last_modified(response, max((r["updated_at"] for r in rows), default=None))
 
 
 class ClaimDetailApi(APIView):
@@ -145,8 +146,14 @@ class ClaimDetailApi(APIView):
         responses=ClaimOutputSerializer, summary="One claim", operation_id="claims_retrieve"
     )
     def get(self, request: Request, claim_id: int) -> Response:
-        item = _claim(request, claim_id)
-        return _last_modified(Response(_serializer(request)(item).data), item.updated_at)
+        internal = _internal(request)
+        items = selectors.api_claims(include_internal=internal).filter(claim_id=claim_id)
+        rows = list(claim_rows(items, internal=internal))
+        if not rows:
+            raise Http404(f"No claim {claim_id} visible to you.")
+        return _last_modified(
+            Response(claims_json(rows, internal=internal)[0]), rows[0]["updated_at"]
+        )
 
 
 class ClaimCitationsApi(APIView):

@@ -17,6 +17,7 @@ from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from clients.models import SCOPES
 from clients.services import api_key_create
@@ -24,6 +25,13 @@ from config.wsgi import application
 from tests.factories import ReviewItemFactory, publish
 
 EXAMPLES = int(os.environ.get("CLAIMDESK_CONTRACT_EXAMPLES", "15"))
+# These bodies are judged on their content, which a schema cannot say (HTML with no readable
+# text, a feed with no ClaimReview in it): a 400 for a schema-valid body is correct there.
+# Every other check still runs on them.
+CONTENT_CHECKED = {
+    "POST /api/v1/articles": [positive_data_acceptance],
+    "POST /api/v1/claimreview": [positive_data_acceptance],
+}
 
 
 @pytest.fixture
@@ -52,6 +60,7 @@ def test_api_conforms_to_its_schema(api_schema, auth_headers):
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 12
     for operation in operations:
+        excluded = CONTENT_CHECKED.get(operation.label, [])
 
         @given(case=operation.as_strategy())
         @hypothesis_settings(
@@ -62,7 +71,10 @@ def test_api_conforms_to_its_schema(api_schema, auth_headers):
             database=None,
         )
         def check(case: Any) -> None:
-            case.call_and_validate(headers=auth_headers)
+            case.call_and_validate(
+                headers=auth_headers,
+                excluded_checks=excluded,  # noqa: B023 — check() runs inside this iteration
+            )
 
         try:
             check()

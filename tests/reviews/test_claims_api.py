@@ -180,3 +180,18 @@ def test_export_streams_csv_and_jsonl_with_filters(published, key_client, workfl
     assert rows[0]["citations"] == ["https://www.ipcc.ch/"]
     assert client.get("/api/v1/claims/export.xml").status_code == 404
     assert client.get("/api/v1/claims/export.csv?updated_since=nope").status_code == 400
+
+
+@pytest.mark.parametrize("internal", [False, True])
+def test_fast_representation_matches_the_documented_serializers(published, internal):
+    from reviews.api.representation import claim_rows, claims_json
+    from reviews.api.serializers import ClaimInternalOutputSerializer, ClaimOutputSerializer
+    from reviews.models import Tag
+    from reviews.selectors import api_claims
+
+    published.tags.add(Tag.objects.create(name="Climate", slug="climate"))
+    items = api_claims(include_internal=internal).filter(pk=published.pk)
+    serializer = ClaimInternalOutputSerializer if internal else ClaimOutputSerializer
+    documented = json.loads(json.dumps(serializer(items.get()).data))
+    fast = claims_json(list(claim_rows(items, internal=internal)), internal=internal)[0]
+    assert fast == documented
