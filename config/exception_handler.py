@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -50,3 +51,17 @@ def claimdesk_exception_handler(exc: Exception, context: dict[str, Any]) -> Resp
         if header in response:
             problem[header] = response[header]
     return problem
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for URLs no view matched: problem details under /api/, the HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {
+            "type": PROBLEM_TYPE_BASE + "not_found",
+            "title": "Not found",
+            "status": 404,
+            "detail": f"No API resource at {request.path}.",
+            "code": "not_found",
+        }
+        return JsonResponse(body, status=404, content_type="application/problem+json")
+    return page_not_found(request, exception)

@@ -26,3 +26,5 @@ urlpatterns = [
     ),
     path("", include("reviews.urls")),
 ]
+
+handler404 = "config.exception_handler.not_found"

@@ -1,9 +1,10 @@
 from django.urls import path
 
+import config.converters  # noqa: F401 — registers <id:...>
 from claims.api import views
 
 urlpatterns = [
     path("articles", views.ArticleCreateApi.as_view(), name="article-create"),
-    path("articles/<int:article_id>", views.ArticleDetailApi.as_view(), name="article-detail"),
-    path("articles/<int:article_id>/retry", views.ArticleRetryApi.as_view(), name="article-retry"),
+    path("articles/<id:article_id>", views.ArticleDetailApi.as_view(), name="article-detail"),
+    path("articles/<id:article_id>/retry", views.ArticleRetryApi.as_view(), name="article-retry"),
 ]

@@ -1,19 +1,20 @@
 from django.urls import path
 
+import config.converters  # noqa: F401 — registers <id:...>
 from reviews.api import views
 
 urlpatterns = [
     path("claims", views.ClaimListApi.as_view(), name="claim-list"),
     path("claims/export.<str:fmt>", views.ClaimExportApi.as_view(), name="claim-export"),
-    path("claims/<int:claim_id>", views.ClaimDetailApi.as_view(), name="claim-detail"),
+    path("claims/<id:claim_id>", views.ClaimDetailApi.as_view(), name="claim-detail"),
     path(
-        "claims/<int:claim_id>/citations",
+        "claims/<id:claim_id>/citations",
         views.ClaimCitationsApi.as_view(),
         name="claim-citations",
     ),
-    path("claims/<int:claim_id>/evidence", views.ClaimEvidenceApi.as_view(), name="claim-evidence"),
+    path("claims/<id:claim_id>/evidence", views.ClaimEvidenceApi.as_view(), name="claim-evidence"),
     path(
-        "claims/<int:claim_id>/claimreview",
+        "claims/<id:claim_id>/claimreview",
         views.ClaimReviewApi.as_view(),
         name="claim-claimreview",
     ),

@@ -99,19 +99,28 @@ class ClaimPagination(CursorPagination):
             ) from exc
 
 
+# Strings without NUL (PostgreSQL cannot store it) and ISO 8601 date-times with real offsets:
+# the schema says what the filters accept, so clients (and the contract test) can tell.
+_TEXT = {"type": "string", "pattern": "^[^\\x00]*$", "maxLength": 200}
+_DATETIME = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?"
+    "(Z|[+-](0[0-9]|1[0-7]):[0-5][0-9])$",
+}
 _FILTER_PARAMS = [
     OpenApiParameter(
-        "status", str, description="Status slug; other than `published` needs claims:read_all"
+        "status", _TEXT, description="Status slug; other than `published` needs claims:read_all"
     ),
-    OpenApiParameter("verdict", str, description="Verdict slug, e.g. `false`"),
-    OpenApiParameter("language", str),
-    OpenApiParameter("outlet", str),
-    OpenApiParameter("speaker", str, description="Part of the speaker's name"),
-    OpenApiParameter("tag", str),
-    OpenApiParameter("published_after", OpenApiTypes.DATETIME),
-    OpenApiParameter("published_before", OpenApiTypes.DATETIME),
-    OpenApiParameter("updated_since", OpenApiTypes.DATETIME),
-    OpenApiParameter("q", str, description="Words in the claim"),
+    OpenApiParameter("verdict", _TEXT, description="Verdict slug, e.g. `false`"),
+    OpenApiParameter("language", _TEXT),
+    OpenApiParameter("outlet", _TEXT),
+    OpenApiParameter("speaker", _TEXT, description="Part of the speaker's name"),
+    OpenApiParameter("tag", _TEXT),
+    OpenApiParameter("published_after", _DATETIME),
+    OpenApiParameter("published_before", _DATETIME),
+    OpenApiParameter("updated_since", _DATETIME),
+    OpenApiParameter("q", _TEXT, description="Words in the claim"),
 ]
 
 
@@ -205,7 +214,7 @@ class ClaimReviewFeedApi(APIView):
     required_scopes = READ
 
     @extend_schema(
-        parameters=[OpenApiParameter("updated_since", OpenApiTypes.DATETIME)],
+        parameters=[OpenApiParameter("updated_since", _DATETIME)],
         responses={(200, JSONLD): OpenApiTypes.OBJECT},
         summary="Every published claim as a ClaimReview DataFeed (streamed)",
     )
