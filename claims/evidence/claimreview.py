@@ -64,7 +64,19 @@ def plain_text(value: Any) -> str:
         return " ".join(plain_text(v) for v in value if v)
     if isinstance(value, dict):
         return plain_text(value.get("name") or value.get("alternateName") or value.get("url") or "")
-    return _TAGS.sub("", html.unescape(str(value or ""))).strip()
+    return _TAGS.sub("", html.unescape(str(value or ""))).replace("\x00", "").strip()
+
+
+def without_nul(value: Any) -> Any:
+    """`value` with NUL characters dropped from every key and string: PostgreSQL stores
+    neither text nor JSON containing them, and they carry nothing."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    return value
 
 
 def _first(value: Any) -> Any:
@@ -95,7 +107,7 @@ def parse_claimreview(obj: dict[str, Any]) -> ParsedClaimReview | None:
         language=plain_text(obj.get("inLanguage"))[:16],
         claimant=plain_text(_first(item.get("author")) or "")[:200],
         appearance_url=plain_text(appearance_url or item.get("url") or "")[:2048],
-        raw=obj,
+        raw=without_nul(obj),
     )
 
 

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
 
 from reviews.models import ReviewItem
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):  # type: ignore[misc]  # untyped base
+    """ISO 8601 date-time, compared in UTC: PostgreSQL refuses some offsets Python accepts
+    (beyond ±15:59), so the value goes to the database converted."""
+
+    def filter(self, qs: QuerySet[ReviewItem], value: datetime | None) -> QuerySet[ReviewItem]:
+        if value is not None:
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError as exc:
+                raise ValidationError({self.field_name: ["Date out of range."]}) from exc
+        filtered: QuerySet[ReviewItem] = super().filter(qs, value)
+        return filtered
 
 
 class ClaimFilter(filters.FilterSet):  # type: ignore[misc]  # django-filter is untyped
@@ -15,9 +32,9 @@ class ClaimFilter(filters.FilterSet):  # type: ignore[misc]  # django-filter is 
     outlet = filters.CharFilter(method="filter_outlet", help_text="Outlet name (exact, any case)")
     speaker = filters.CharFilter(field_name="claim__speaker", lookup_expr="icontains")
     tag = filters.CharFilter(field_name="tags__slug")
-    published_after = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     q = filters.CharFilter(field_name="claim__text", lookup_expr="icontains", max_length=200)
 
     class Meta:

@@ -195,3 +195,13 @@ def test_fast_representation_matches_the_documented_serializers(published, inter
     documented = json.loads(json.dumps(serializer(items.get()).data))
     fast = claims_json(list(claim_rows(items, internal=internal)), internal=internal)[0]
     assert fast == documented
+
+
+def test_offsets_postgresql_cannot_store_are_compared_in_utc(published, key_client):
+    client = key_client("claims:read")
+    response = client.get("/api/v1/claims?published_before=2999-03-14T19:48:28-16:28")
+    assert response.status_code == 200
+    assert [c["id"] for c in response.json()["results"]] == [published.claim_id]
+    assert (
+        client.get("/api/v1/claims?published_before=0001-01-01T00:00:00%2B05:00").status_code == 400
+    )

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from claims.evidence.claimreview import claimreviews_from_feed, claimreviews_from_html
 from claims.evidence.library import FactCheckProvider
 from claims.models import FactCheck
+from claims.services.factchecks import claimreviews_from_document, factchecks_import
 
 
 @pytest.fixture
@@ -96,3 +97,20 @@ def test_import_command_reports_bad_sources(tmp_path, db):
     with pytest.raises(CommandError, match="1 source"):
         call_command("import_claimreview", str(bad), stdout=StringIO(), stderr=err)
     assert "Not a ClaimReview page or feed" in err.getvalue()
+
+
+def test_nul_characters_are_dropped_before_storing(db):
+    """PostgreSQL refuses NUL in text and JSON; a feed carrying them still imports."""
+    feed = json.dumps(
+        {
+            "@type": "ClaimReview",
+            "claimReviewed": "Bread\\u0000 costs 9 euros",
+            "url": "https://factcheck.example/bread",
+            "itemReviewed": {"odd\\u0000key": ["x\\u0000y"]},
+        }
+    ).replace("\\\\u0000", "\\u0000")
+    result = factchecks_import(reviews=claimreviews_from_document(feed))
+    assert result.created == 1
+    check = FactCheck.objects.get()
+    assert check.claim_reviewed == "Bread costs 9 euros"
+    assert check.raw["itemReviewed"] == {"oddkey": ["xy"]}
