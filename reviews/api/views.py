@@ -45,6 +45,39 @@ from reviews.claimreview import claimreview, fact_check_url
 from reviews.models import ReviewItem, Verdict
 
 READ = {"GET": "claims:read"}
+CLAIM_EXAMPLE = {
+    "id": 812,
+    "text": "Global sea level rose by about 20 centimetres between 1900 and 2018.",
+    "self_contained_text": "Global sea level rose by about 20 centimetres between 1900 and 2018.",
+    "speaker": "Dr Jane Smith",
+    "sentence": "Global sea level rose by about 20 centimetres between 1900 and 2018, she said.",
+    "sentence_start": 312,
+    "sentence_end": 392,
+    "article": {
+        "id": 97,
+        "url": "https://news.example/sea-level",
+        "title": "Coastal towns brace for higher tides",
+        "outlet": "The Example Times",
+        "language": "en",
+        "published_at": "2026-11-20T08:00:00Z",
+    },
+    "status": "published",
+    "verdict": {"slug": "mostly-true", "name": "Mostly true", "rating_value": 4, "position": 1},
+    "explanation": "Tide gauges and satellites put the rise at 15-25 cm.",
+    "tags": ["climate"],
+    "citations": [
+        {
+            "url": "https://www.ipcc.ch/report/ar6/wg1/",
+            "title": "IPCC AR6 WG1",
+            "publisher": "IPCC",
+            "quote": "Global mean sea level increased by 0.20 m between 1901 and 2018.",
+            "added_at": "2026-11-21T10:02:11Z",
+        }
+    ],
+    "published_at": "2026-11-21T12:00:00Z",
+    "updated_at": "2026-11-21T12:00:00Z",
+    "fact_check_url": "https://factcheck.example/fact-checks/812-global-sea-level-rose/",
+}
 JSONLD = "application/ld+json"
 
 
@@ -133,6 +166,17 @@ class ClaimListApi(APIView):
         parameters=_FILTER_PARAMS,
         responses=ClaimPageSerializer,
         operation_id="claims_list",
+        examples=[
+            OpenApiExample(
+                "A page",
+                value={
+                    "next": "https://claims.example/api/v1/claims?cursor=cD04MTI%3D",
+                    "previous": None,
+                    "results": [CLAIM_EXAMPLE],
+                },
+                response_only=True,
+            )
+        ],
         summary="Claims: published ones (all with claims:read_all), newest first",
     )
     def get(self, request: Request) -> Response:
