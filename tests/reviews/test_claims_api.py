@@ -177,7 +177,7 @@ def test_export_streams_csv_and_jsonl_with_filters(published, key_client, workfl
     jsonl = b"".join(client.get("/api/v1/claims/export.jsonl?verdict=false").streaming_content)
     rows = [json.loads(line) for line in jsonl.decode().splitlines()]
     assert [r["id"] for r in rows] == [published.claim_id]
-    assert rows[0]["citations"] == ["https://www.ipcc.ch/"]
+    assert rows[0]["citations"][0]["url"] == "https://www.ipcc.ch/"  # as in the API
     assert client.get("/api/v1/claims/export.xml").status_code == 404
     assert client.get("/api/v1/claims/export.csv?updated_since=nope").status_code == 400
 
