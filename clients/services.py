@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
@@ -48,12 +50,31 @@ def api_key_create(
     return key, plaintext
 
 
+# Keys looked up in the last CLAIMDESK_API_KEY_CACHE_S seconds, per process: a client's
+# requests then cost no query for the key. A revocation reaches other processes within that
+# time (and this one at once).
+_recent: dict[str, tuple[float, ApiKey]] = {}
+
+
+def _lookup(prefix: str) -> ApiKey | None:
+    now = time.monotonic()
+    cached = _recent.get(prefix)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    key = ApiKey.objects.select_related("owner").filter(prefix=prefix).first()
+    if key is not None:
+        if len(_recent) > 10_000:  # bound the memory a flood of distinct keys could take
+            _recent.clear()
+        _recent[prefix] = (now + settings.CLAIMDESK_API_KEY_CACHE_S, key)
+    return key
+
+
 def api_key_check(plaintext: str) -> ApiKey | None:
     """The active key matching `plaintext`, or None (unknown, malformed or revoked)."""
     if not plaintext.startswith(KEY_PREFIX):
         return None
     prefix = plaintext[len(KEY_PREFIX) :].split("_", 1)[0]
-    key = ApiKey.objects.select_related("owner").filter(prefix=prefix).first()
+    key = _lookup(prefix)
     if key is None or not hmac.compare_digest(key.hashed_key, _hash(plaintext)):
         return None
     if not key.is_active:
@@ -68,3 +89,4 @@ def api_key_check(plaintext: str) -> ApiKey | None:
 def api_key_revoke(*, key: ApiKey) -> None:
     if key.revoked_at is None:
         ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
+    _recent.pop(key.prefix, None)
