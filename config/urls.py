@@ -3,7 +3,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_v1 = (
-    [path("", include("claims.api.urls")), path("", include("reviews.api.urls"))],
+    [
+        path("", include("claims.api.urls")),
+        path("", include("reviews.api.urls")),
+        path("", include("webhooks.api.urls")),
+    ],
     "api",
 )
 
