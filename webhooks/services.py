@@ -51,7 +51,7 @@ def _check_events(events: list[str]) -> list[str]:
     return sorted(set(events))
 
 
-def _check_url(url: str) -> None:
+def endpoint_url_check(url: str) -> None:
     """Refuse URLs deliveries could never (or should never) reach, when they are registered
     rather than at the first delivery. The delivery itself checks the address again."""
     parts = urlsplit(url)
@@ -91,7 +91,7 @@ def endpoint_create(
     client_name: str = "",
 ) -> WebhookEndpoint:
     """Register an endpoint with a new secret (the caller shows it once)."""
-    _check_url(url)
+    endpoint_url_check(url)
     endpoint = WebhookEndpoint(
         owner=owner,
         client_name=client_name,
@@ -115,7 +115,7 @@ def endpoint_update(
     is_active: bool | None = None,
 ) -> WebhookEndpoint:
     if url is not None and url != endpoint.url:
-        _check_url(url)
+        endpoint_url_check(url)
         endpoint.url = url
     if events is not None:
         endpoint.events = _check_events(events)
@@ -125,7 +125,7 @@ def endpoint_update(
         _reenable(endpoint)
     elif is_active is False and endpoint.is_active:
         endpoint.is_active = False
-        endpoint.disabled_reason = "Disabled by its owner."
+        endpoint.disabled_reason = "Disabled by hand."
     endpoint.full_clean()
     endpoint.save()
     return endpoint
