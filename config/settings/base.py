@@ -311,7 +311,8 @@ CLAIMDESK_LLM_TIMEOUT_S = env.float("CLAIMDESK_LLM_TIMEOUT_S", default=30.0)
 # --- Webhooks (README, "Webhooks") ------------------------------------------------------------
 INSTALLED_APPS += ["webhooks"]
 # Deliveries have their own queue, so a slow receiver never holds up the pipeline's workers.
-CELERY_TASK_ROUTES = {"webhooks.*": {"queue": "webhooks"}}
+CLAIMDESK_WEBHOOK_QUEUE = "webhooks"
+CELERY_TASK_ROUTES = {"webhooks.*": {"queue": CLAIMDESK_WEBHOOK_QUEUE}}
 CLAIMDESK_WEBHOOK_TIMEOUT_S = env.float("CLAIMDESK_WEBHOOK_TIMEOUT_S", default=10.0)
 # Attempts per delivery; retries wait base × 3^(n−1) s (±20 %), capped: with the defaults
 # 30 s, 1.5 min, 4.5 min, 13.5 min, 40.5 min, 2 h, 6 h (about 9 h in all).
