@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+from pathlib import Path
 
 from webhooks.signing import sign, verify
 
@@ -33,3 +34,15 @@ def test_verify_refuses_tampering_and_replays():
 def test_verify_refuses_malformed_headers():
     for header in ("", "t=abc,v1=00", "v1=00", "t=1700000000"):
         assert not verify(SECRET, header, BODY, now=1_700_000_000)
+
+
+def test_the_readme_snippet_verifies_our_signatures():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("**Verifying**", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102  (our own README)
+    header = sign(SECRET, BODY)
+    assert namespace["verify"](SECRET, header, BODY)
+    assert not namespace["verify"](SECRET, header, BODY + b" ")
+    assert not namespace["verify"](SECRET, sign(SECRET, BODY, timestamp=1_700_000_000), BODY)
