@@ -18,8 +18,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_worker_retries_and_delivers_a_signed_webhook(live_pipeline, local_server, settings):
     settings.CLAIMDESK_WEBHOOK_ALLOW_HTTP = True
-    answers = iter([(503, {}, b"busy")])
-    local_server.routes["/hook"] = lambda: next(answers, (200, {}, b"ok"))
+    calls: list[int] = []
+
+    def busy_then_ok():
+        calls.append(1)
+        return (503, {}, b"busy") if len(calls) == 1 else (200, {}, b"ok")
+
+    local_server.routes["/hook"] = busy_then_ok
     endpoint = endpoint_create(
         url=local_server.url("/hook"),
         events=["article.processed"],
