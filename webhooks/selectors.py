@@ -1,4 +1,4 @@
-"""Reads for the webhooks API and admin: an owner only ever sees their own endpoints."""
+"""Reads for the webhooks API: an owner only ever sees their own endpoints."""
 
 from __future__ import annotations
 

@@ -224,10 +224,18 @@ def delivery_redeliver(*, delivery_id: int) -> WebhookDelivery:
         WebhookDelivery.objects.select_for_update().select_related("endpoint").get(pk=delivery_id)
     )
     _require_active(delivery.endpoint)
+    now = timezone.now()
+    if delivery.locked_until is not None and delivery.locked_until > now:
+        # The attempt in flight would record its outcome over the redelivery's.
+        raise ApplicationError(
+            "The delivery is being sent right now; try again in a minute.",
+            code="delivery_in_progress",
+            status=409,
+        )
     delivery.state = WebhookDelivery.State.PENDING
     delivery.attempts = 0
     delivery.delivered_at = None
-    delivery.next_attempt_at = timezone.now()
+    delivery.next_attempt_at = now
     delivery.save(update_fields=["state", "attempts", "delivered_at", "next_attempt_at"])
     _enqueue(delivery.pk)
     return delivery
@@ -326,7 +334,9 @@ def delivery_attempt(*, delivery_id: int) -> float | None:
 def _record(
     *, delivery_id: int, outcome: _Outcome, duration_ms: int | None, sent: bool
 ) -> float | None:
-    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+    delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
+    if delivery is None:  # the endpoint was deleted while we were sending
+        return None
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
     now = timezone.now()
     if sent:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from claims.errors import ApplicationError
 from webhooks import services, tasks
@@ -96,7 +98,7 @@ def test_a_delivery_being_sent_elsewhere_is_skipped(endpoint, local_server):
         services.event_publish(event="claim.published", data={})  # not enqueued: no commit
     delivery = WebhookDelivery.objects.get()
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        locked_until=delivery.created_at.replace(year=delivery.created_at.year + 1)
+        locked_until=timezone.now() + timedelta(minutes=5)  # another worker is sending
     )
     assert services.delivery_attempt(delivery_id=delivery.pk) is None
     assert local_server.received == []
@@ -302,3 +304,31 @@ def test_stalled_deliveries_are_enqueued_again(
         assert tasks.deliveries_resume_stalled.delay().get() == 1
     delivery.refresh_from_db()
     assert delivery.state == WebhookDelivery.State.SUCCEEDED
+
+
+def test_an_endpoint_deleted_during_the_attempt_ends_the_task_quietly(
+    endpoint, local_server, monkeypatch
+):
+    delivery = _pending(endpoint)
+    send = services._send
+
+    def send_then_delete(delivery):
+        outcome = send(delivery)
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
+        return outcome
+
+    local_server.routes["/hook"] = (500, {}, b"")
+    monkeypatch.setattr(services, "_send", send_then_delete)
+    assert services.delivery_attempt(delivery_id=delivery.pk) is None
+    assert len(local_server.received) == 1
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_redelivery_waits_for_an_attempt_in_flight(endpoint):
+    delivery = _pending(endpoint)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        locked_until=timezone.now() + timedelta(minutes=5)  # another worker is sending
+    )
+    with pytest.raises(ApplicationError) as info:
+        services.delivery_redeliver(delivery_id=delivery.pk)
+    assert (info.value.code, info.value.status) == ("delivery_in_progress", 409)
