@@ -290,7 +290,8 @@ def _send(delivery: WebhookDelivery) -> _Outcome:
     except PermanentError as exc:
         return _Outcome(None, str(exc), "")
     status = response.status
-    excerpt = response.body_excerpt.decode("utf-8", errors="replace")
+    # PostgreSQL text cannot hold NUL, and a receiver may answer with anything.
+    excerpt = response.body_excerpt.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
     if 200 <= status < 300:
         return _Outcome(status, "", excerpt)
     if status == 410:

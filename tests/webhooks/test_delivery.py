@@ -332,3 +332,14 @@ def test_redelivery_waits_for_an_attempt_in_flight(endpoint):
     with pytest.raises(ApplicationError) as info:
         services.delivery_redeliver(delivery_id=delivery.pk)
     assert (info.value.code, info.value.status) == ("delivery_in_progress", 409)
+
+
+def test_a_binary_answer_is_kept_as_text(
+    endpoint, local_server, django_capture_on_commit_callbacks
+):
+    local_server.routes["/hook"] = (200, {}, b"ok\x00\xff" + b"z" * 5000)
+    publish(django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.state == WebhookDelivery.State.SUCCEEDED
+    assert delivery.last_response_excerpt.startswith("ok\ufffd\ufffdz")
+    assert len(delivery.last_response_excerpt) == services.RESPONSE_EXCERPT_BYTES
