@@ -78,6 +78,8 @@ def resolve_checked(host: str, port: int) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise TransientError(f"Could not resolve host {host!r}: {exc}") from exc
+    except UnicodeError as exc:  # an internationalised name IDNA cannot encode
+        raise PermanentError(f"{host!r} is not a valid host name") from exc
     addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
     if not addresses:
         raise TransientError(f"Host {host!r} has no addresses")

@@ -77,6 +77,8 @@ def endpoint_url_check(url: str) -> None:
             "webhooks are only sent to public addresses.",
             "blocked_address",
         ) from exc
+    except PermanentError as exc:
+        raise _field_error("url", f"{parts.hostname} is not a valid host name.", "bad_url") from exc
     except TransientError as exc:
         raise _field_error("url", f"{parts.hostname} does not resolve.", "bad_url") from exc
 

@@ -46,6 +46,11 @@ def test_guard_blocks_a_name_resolving_to_private(monkeypatch, settings):
         resolve_checked("intranet.example.org", 443)
 
 
+def test_guard_refuses_a_name_idna_cannot_encode():
+    with pytest.raises(PermanentError, match="not a valid host name"):
+        resolve_checked("ü" * 60 + ".example", 443)
+
+
 def test_guard_allows_public_address(monkeypatch, settings):
     def fake_getaddrinfo(host, port, **kwargs):
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port))]

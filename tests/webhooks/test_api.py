@@ -49,6 +49,8 @@ def test_create_shows_the_secret_once(client, local_server, webhook_settings):
         ("https://169.254.169.254/latest", "private or reserved"),
         ("https://10.0.0.5/hook", "private or reserved"),
         ("http://hooks.example.org/x", "must use https"),  # http only when a setting allows it
+        ("https://" + "ü" * 60 + ".example/x", "not a valid host name"),  # IDNA cannot encode it
+        ("https://nowhere.invalid/x", "does not resolve"),
     ],
 )
 def test_bad_urls_are_refused_with_400(client, url, fragment, settings):
