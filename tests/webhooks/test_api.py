@@ -212,6 +212,11 @@ def test_delivery_list_is_paginated_with_constant_queries(
 def test_schema_documents_the_webhooks_api(client):
     response = client.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
-    paths = response.json()["paths"]
+    schema = response.json()
+    paths = schema["paths"]
     assert "/api/v1/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver" in paths
     assert "/api/v1/webhooks/{endpoint_id}/ping" in paths
+    for path in ("/api/v1/webhooks", "/api/v1/webhooks/{endpoint_id}/deliveries"):
+        ok = paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        page = schema["components"]["schemas"][ok["$ref"].rsplit("/", 1)[1]]
+        assert {"next", "previous", "results"} <= set(page["properties"]), path

@@ -105,6 +105,7 @@ def _events_field(*, required: bool) -> serializers.ListField:
     return serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEvent.choices),
         allow_empty=False,
+        min_length=1,  # for the schema (minItems); allow_empty gives the clearer message
         required=required,
     )
 
@@ -128,6 +129,9 @@ class WebhookApi(APIView):
 
 
 class WebhookListCreateApi(WebhookApi):
+    # Also tells drf-spectacular that the list is a cursor page.
+    pagination_class = WebhookPagination
+
     @extend_schema_serializer(component_name="WebhookCreateInput")
     class InputSerializer(serializers.Serializer[Any]):
         url = serializers.URLField(max_length=2048)
@@ -146,7 +150,7 @@ class WebhookListCreateApi(WebhookApi):
         ],
     )
     def get(self, request: Request) -> Response:
-        paginator = WebhookPagination()
+        paginator = self.pagination_class()
         endpoints = endpoints_for_owner(owner=self.owner(request))
         page = paginator.paginate_queryset(endpoints, request, self)
         return paginator.get_paginated_response(
@@ -231,6 +235,8 @@ class WebhookDetailApi(WebhookApi):
 
 
 class WebhookDeliveryListApi(WebhookApi):
+    pagination_class = WebhookPagination
+
     @extend_schema(
         responses=WebhookDeliveryOutputSerializer(many=True),
         summary="The endpoint's delivery log, newest first",
@@ -244,7 +250,7 @@ class WebhookDeliveryListApi(WebhookApi):
     )
     def get(self, request: Request, endpoint_id: int) -> Response:
         endpoint = self.get_endpoint(request, endpoint_id)
-        paginator = WebhookPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             deliveries_for_endpoint(endpoint=endpoint), request, self
         )
