@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -159,9 +160,11 @@ def post(
             response = client.send(request, stream=True)
             try:
                 excerpt = b""
+                # The status is what counts; a body that trickles in is not waited for.
+                deadline = time.monotonic() + timeout
                 for chunk in response.iter_bytes():
                     excerpt += chunk
-                    if len(excerpt) >= excerpt_bytes:
+                    if len(excerpt) >= excerpt_bytes or time.monotonic() > deadline:
                         break
             finally:
                 response.close()

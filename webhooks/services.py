@@ -313,8 +313,8 @@ def delivery_attempt(*, delivery_id: int) -> float | None:
     worker right now, so a task message delivered twice sends once.
     """
     now = timezone.now()
-    # Longer than any attempt can take, so the lock only outlives a worker that died.
-    lease = timedelta(seconds=settings.CLAIMDESK_WEBHOOK_TIMEOUT_S * 3 + 60)
+    # No attempt outlives the task's hard time limit, so the lock only outlives a dead worker.
+    lease = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     claimed = (
         WebhookDelivery.objects.filter(pk=delivery_id, state=WebhookDelivery.State.PENDING)
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
