@@ -83,7 +83,8 @@ def endpoint_url_check(url: str) -> None:
         raise _field_error("url", f"{parts.hostname} does not resolve.", "bad_url") from exc
 
 
-@transaction.atomic
+# endpoint_create and endpoint_update make one write each, and are not wrapped in a
+# transaction: the URL check resolves DNS, which must not hold SQLite's write lock.
 def endpoint_create(
     *,
     url: str,
@@ -107,7 +108,6 @@ def endpoint_create(
     return endpoint
 
 
-@transaction.atomic
 def endpoint_update(
     *,
     endpoint: WebhookEndpoint,
