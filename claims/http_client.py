@@ -1,17 +1,18 @@
 """The one way ClaimDesk fetches outside URLs: timeouts, a size cap and an SSRF guard.
 
-Every outbound request (article URLs now; providers and webhooks later) goes through
-`fetch()`, so the guard cannot be forgotten. The guard resolves the host itself, refuses
+Every outbound request goes through `fetch()` (GET: article URLs, providers) or `post()`
+(webhook deliveries), so the guard cannot be forgotten. The guard resolves the host itself, refuses
 private, loopback, link-local and other non-public addresses, and then connects to the
 address it checked (Host header and TLS SNI keep the original name), so a DNS answer that
-changes between check and connect cannot redirect the request. Redirects are followed by
-hand and every hop is checked again.
+changes between check and connect cannot redirect the request. `fetch()` follows redirects by
+hand and checks every hop again; `post()` never follows them.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +33,13 @@ class BlockedAddressError(PermanentError):
 
 class ResponseTooLargeError(PermanentError):
     """The body is over the configured size cap."""
+
+
+@dataclass(frozen=True)
+class PostedResponse:
+    status: int
+    location: str  # the Location header of a redirect (not followed), else ""
+    body_excerpt: bytes  # at most `excerpt_bytes` of the body
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,8 @@ def resolve_checked(host: str, port: int) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise TransientError(f"Could not resolve host {host!r}: {exc}") from exc
+    except UnicodeError as exc:  # an internationalised name IDNA cannot encode
+        raise PermanentError(f"{host!r} is not a valid host name") from exc
     addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
     if not addresses:
         raise TransientError(f"Host {host!r} has no addresses")
@@ -84,7 +94,14 @@ def resolve_checked(host: str, port: int) -> str:
     return str(addresses[0])
 
 
-def _pinned_request(client: httpx.Client, url: str) -> httpx.Request:
+def _pinned_request(
+    client: httpx.Client,
+    url: str,
+    *,
+    method: str = "GET",
+    content: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Request:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise PermanentError(f"Only http and https URLs can be fetched, not {url!r}")
@@ -96,9 +113,10 @@ def _pinned_request(client: httpx.Client, url: str) -> httpx.Request:
     )
     host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
     return client.build_request(
-        "GET",
+        method,
         pinned,
-        headers={"Host": host_header},
+        content=content,
+        headers={**(headers or {}), "Host": host_header},
         extensions={"sni_hostname": parts.hostname},
     )
 
@@ -124,6 +142,36 @@ def fetch(
             finally:
                 response.close()
         raise PermanentError(f"Too many redirects fetching {url}")
+
+
+def post(
+    url: str, *, content: bytes, headers: dict[str, str], timeout: float, excerpt_bytes: int
+) -> PostedResponse:
+    """POST `content` once to `url` with the guard and return whatever status came back.
+
+    Redirects are not followed: the caller sees the 3xx and its Location, so a redirect to a
+    private address is never requested. Timeouts and broken connections raise TransientError;
+    a blocked address raises BlockedAddressError. Only the first `excerpt_bytes` of the body
+    are read, so a receiver cannot make the sender download a large answer.
+    """
+    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        request = _pinned_request(client, url, method="POST", content=content, headers=headers)
+        with network_errors_are_transient(url):
+            response = client.send(request, stream=True)
+            try:
+                excerpt = b""
+                # The status is what counts; a body that trickles in is not waited for.
+                deadline = time.monotonic() + timeout
+                for chunk in response.iter_bytes():
+                    excerpt += chunk
+                    if len(excerpt) >= excerpt_bytes or time.monotonic() > deadline:
+                        break
+            finally:
+                response.close()
+    location = response.headers.get("location", "") if response.is_redirect else ""
+    return PostedResponse(
+        status=response.status_code, location=location, body_excerpt=excerpt[:excerpt_bytes]
+    )
 
 
 def _read_body(url: str, response: httpx.Response, limit: int) -> FetchedResponse:

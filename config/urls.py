@@ -6,7 +6,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from reviews.public_views import FactCheckSitemap, fact_check
 
 api_v1 = (
-    [path("", include("claims.api.urls")), path("", include("reviews.api.urls"))],
+    [
+        path("", include("claims.api.urls")),
+        path("", include("reviews.api.urls")),
+        path("", include("webhooks.api.urls")),
+    ],
     "api",
 )
 

@@ -6,6 +6,7 @@ import contextlib
 import importlib
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -56,17 +57,33 @@ def api_client(user) -> APIClient:
 Route = tuple[int, dict[str, str], bytes]
 
 
+@dataclass(frozen=True)
+class ReceivedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]  # names in lower case
+    body: bytes
+
+
 class LocalServer:
-    """A real HTTP server on 127.0.0.1 whose routes tests set; records every request path."""
+    """A real HTTP server on 127.0.0.1 whose routes tests set; records every request path (and
+    in `received`, every request's method, headers and body)."""
 
     def __init__(self) -> None:
         self.routes: dict[str, Route | Callable[[], Route]] = {}
         self.requests: list[str] = []
+        self.received: list[ReceivedRequest] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requests.append(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                headers = {key.lower(): value for key, value in self.headers.items()}
+                request_body = self.rfile.read(length) if length else b""
+                server.received.append(
+                    ReceivedRequest(self.command, self.path, headers, request_body)
+                )
                 route = server.routes.get(self.path, (404, {}, b"not found"))
                 status, headers, body = route() if callable(route) else route
                 self.send_response(status)
@@ -78,6 +95,8 @@ class LocalServer:
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
+
+            do_POST = do_GET
 
             def log_message(self, *args: object) -> None:
                 return

@@ -5,7 +5,13 @@ import socket
 import pytest
 
 from claims.errors import PermanentError, TransientError
-from claims.http_client import BlockedAddressError, ResponseTooLargeError, fetch, resolve_checked
+from claims.http_client import (
+    BlockedAddressError,
+    ResponseTooLargeError,
+    fetch,
+    post,
+    resolve_checked,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,6 +44,11 @@ def test_guard_blocks_a_name_resolving_to_private(monkeypatch, settings):
     monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
     with pytest.raises(BlockedAddressError, match="non-public"):
         resolve_checked("intranet.example.org", 443)
+
+
+def test_guard_refuses_a_name_idna_cannot_encode():
+    with pytest.raises(PermanentError, match="not a valid host name"):
+        resolve_checked("ü" * 60 + ".example", 443)
 
 
 def test_guard_allows_public_address(monkeypatch, settings):
@@ -116,3 +127,24 @@ def test_unreachable_port_is_transient(settings):
         port = s.getsockname()[1]
     with pytest.raises(TransientError, match="connect"):
         fetch(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+def test_post_sends_the_body_once_and_keeps_an_excerpt(local_server):
+    local_server.routes["/in"] = (201, {"Content-Type": "text/plain"}, b"x" * 5000)
+    response = post(
+        local_server.url("/in"),
+        content=b'{"a":1}',
+        headers={"Content-Type": "application/json"},
+        timeout=2,
+        excerpt_bytes=100,
+    )
+    assert (response.status, response.body_excerpt, response.location) == (201, b"x" * 100, "")
+    [request] = local_server.received
+    assert (request.method, request.body) == ("POST", b'{"a":1}')
+
+
+def test_post_does_not_follow_redirects(local_server):
+    local_server.routes["/in"] = (307, {"Location": "http://169.254.169.254/"}, b"")
+    response = post(local_server.url("/in"), content=b"{}", headers={}, timeout=2, excerpt_bytes=10)
+    assert (response.status, response.location) == (307, "http://169.254.169.254/")
+    assert local_server.requests == ["/in"]

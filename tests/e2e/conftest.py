@@ -41,10 +41,13 @@ def celery_worker_process(
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
+        # Webhook retries within a test's patience (the default first wait is 30 s).
+        "CLAIMDESK_WEBHOOK_RETRY_BASE_S": "0.5",
     }
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
     try:
-        worker = WorkerProcess(env, log_path, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+        queues = f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CLAIMDESK_WEBHOOK_QUEUE}"
+        worker = WorkerProcess(env, log_path, queue=queues)
     except WorkerStartError as exc:
         pytest.fail(str(exc))
     yield worker

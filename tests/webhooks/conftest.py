@@ -1,0 +1,51 @@
+"""Webhook fixtures: endpoints on the local HTTP server, short timeouts, no retry waits."""
+
+from __future__ import annotations
+
+import pytest
+
+from config.celery_app import app as celery_app
+from tests.factories import UserFactory
+from webhooks.models import WebhookEndpoint
+from webhooks.services import endpoint_create
+
+
+@pytest.fixture
+def webhook_settings(settings, local_server):
+    settings.CLAIMDESK_WEBHOOK_ALLOW_HTTP = True  # the local server speaks plain http
+    settings.CLAIMDESK_WEBHOOK_TIMEOUT_S = 0.5
+    settings.CLAIMDESK_WEBHOOK_MAX_ATTEMPTS = 4
+    settings.CLAIMDESK_WEBHOOK_DISABLE_AFTER = 3
+    return settings
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory.create(username="integrator")
+
+
+@pytest.fixture
+def make_endpoint(webhook_settings, local_server, owner):
+    def make(path: str = "/hook", events: list[str] | None = None, **kwargs) -> WebhookEndpoint:
+        return endpoint_create(
+            url=local_server.url(path),
+            events=events or ["claim.published"],
+            owner=kwargs.pop("owner", owner),
+            **kwargs,
+        )
+
+    return make
+
+
+@pytest.fixture
+def endpoint(make_endpoint):
+    return make_endpoint()
+
+
+@pytest.fixture
+def eager_retries():
+    """Eager tasks re-run a retry at once, but only when errors do not propagate (otherwise
+    `self.retry()`'s Retry reaches the caller as an exception)."""
+    celery_app.conf.task_eager_propagates = False
+    yield
+    celery_app.conf.task_eager_propagates = True
