@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 
 from reviews.models import PublicationChange
+from webhooks.services import event_publish
 
 # Any constant: the key of the transaction-scoped advisory lock that orders the feed.
 _FEED_LOCK = 0x636C61696D64  # "claimd"
@@ -24,7 +26,24 @@ def publication_change_record(*, claim_id: int, event: str) -> PublicationChange
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_FEED_LOCK])
     last = PublicationChange.objects.aggregate(last=Max("seq"))["last"] or 0
-    return PublicationChange.objects.create(seq=last + 1, event=event, claim_id=claim_id)
+    change = PublicationChange.objects.create(seq=last + 1, event=event, claim_id=claim_id)
+    # Webhooks carry the change, not the claim: receivers fetch the claim (as their key may
+    # see it) from the API, so a payload never shows more than the API would.
+    event_publish(
+        event=event,
+        data={
+            "seq": change.seq,
+            "claim_id": claim_id,
+            "url": api_url(f"/api/v1/claims/{claim_id}"),
+            "changes_url": api_url(f"/api/v1/changes?after={change.seq - 1}"),
+        },
+    )
+    return change
+
+
+def api_url(path: str) -> str:
+    base: str = settings.CLAIMDESK_PUBLIC_BASE_URL
+    return base.rstrip("/") + path
 
 
 def publication_event_for(*, claim_id: int, publishing: bool) -> str:

@@ -20,7 +20,9 @@ from reviews import roles
 from reviews.models import Activity, ReviewItem, Status, Tag, Verdict
 from reviews.services.common import hold, lease_end, lock_item, log
 from reviews.services.priority import claim_priority, trending_counts
+from reviews.services.publication import api_url
 from reviews.services.workflow import review_item_update
+from webhooks.services import event_publish
 
 
 def _initial_status() -> Status:
@@ -60,6 +62,15 @@ def review_items_enqueue_for_article(*, article_id: int) -> int:
     Activity.objects.bulk_create(
         [Activity(claim=c, verb="queued", changes={"status": [None, status.name]}) for c in claims]
     )
+    if claims:  # the first hand-off only: a re-run of an idempotent task announces nothing
+        event_publish(
+            event="article.processed",
+            data={
+                "article_id": article.pk,
+                "claims": len(claims),
+                "url": api_url(f"/api/v1/articles/{article.pk}"),
+            },
+        )
     return len(claims)
 
 

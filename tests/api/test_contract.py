@@ -31,6 +31,9 @@ EXAMPLES = int(os.environ.get("CLAIMDESK_CONTRACT_EXAMPLES", "15"))
 CONTENT_CHECKED = {
     "POST /api/v1/articles": [positive_data_acceptance],
     "POST /api/v1/claimreview": [positive_data_acceptance],
+    # A schema-valid URL may still not resolve to a public address: a correct 400.
+    "POST /api/v1/webhooks": [positive_data_acceptance],
+    "PATCH /api/v1/webhooks/{endpoint_id}": [positive_data_acceptance],
 }
 
 
@@ -52,8 +55,9 @@ def api_schema(workflow, user, editor, settings, monkeypatch):
 
 
 @pytest.fixture
-def auth_headers(db) -> dict[str, str]:
-    _, plaintext = api_key_create(name="contract", scopes=list(SCOPES))
+def auth_headers(db, user) -> dict[str, str]:
+    # With an owner: webhook endpoints belong to a user.
+    _, plaintext = api_key_create(name="contract", scopes=list(SCOPES), owner=user)
     return {"Authorization": f"Api-Key {plaintext}"}
 
 
