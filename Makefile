@@ -70,6 +70,7 @@ bench: $(VENV)/.dev-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m benchmarks.pipeline
 	$(BIN)/python -m benchmarks.extraction
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks.queue
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks.api
 
 # The API contract test with many more generated requests per operation than `make test`.
 contract: $(VENV)/.dev-deps
