@@ -54,7 +54,7 @@ def test_article_through_worker_to_queue_to_api(live_pipeline, workflow, api_cli
     publish(item, checker=user, editor=editor, verdict="true")
     published = api_client.get("/api/v1/claims?status=published").json()["results"]
     assert [c["id"] for c in published] == [item.claim_id]
-    assert published[0]["verdict"] == "true"
+    assert published[0]["verdict"]["slug"] == "true"
 
 
 def test_worker_killed_mid_task_still_completes_exactly_once(
