@@ -33,3 +33,11 @@ def enqueue_gather(claim_ids: Iterable[int]) -> None:
 
 def enqueue_finish(article_id: int) -> None:
     _enqueue("article_finish", article_id=article_id)
+
+
+def enqueue_index_source(document_id: int) -> None:
+    _enqueue("source_document_index", document_id=document_id)
+
+
+def enqueue_dense_refresh() -> None:
+    _enqueue("dense_index_refresh")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from claims import dispatch
 from claims.errors import ApplicationError
 from claims.extraction.segment import split_sentences
 from claims.models import SourceDocument, SourcePassage
@@ -74,9 +75,18 @@ def source_ingest(*, body: str, url: str = "", publisher: str = "") -> SourceDoc
 
 @transaction.atomic
 def source_passages_rebuild(*, document: SourceDocument) -> None:
-    """Replace the document's passages with a fresh split of its text (the index follows)."""
-    document.passages.all().delete()
+    """Bring the document's passages in line with a fresh split of its text, then queue their
+    indexing. Passages whose span and text are unchanged are kept (with their ids and
+    vectors), so re-ingesting the same document writes nothing and embeds nothing."""
+    wanted = {
+        (start, end, document.text[start:end]) for start, end in split_passages(document.text)
+    }
+    existing = {(p.start, p.end, p.text): p.pk for p in document.passages.all()}
+    stale = [pk for key, pk in existing.items() if key not in wanted]
+    if stale:
+        SourcePassage.objects.filter(pk__in=stale).delete()
     SourcePassage.objects.bulk_create(
-        SourcePassage(document=document, start=start, end=end, text=document.text[start:end])
-        for start, end in split_passages(document.text)
+        SourcePassage(document=document, start=start, end=end, text=text)
+        for start, end, text in sorted(wanted - existing.keys())
     )
+    dispatch.enqueue_index_source(document.pk)
