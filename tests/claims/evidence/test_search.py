@@ -86,6 +86,8 @@ def test_evaluate_retrieval_on_a_scifact_slice(shared_data, tmp_path, db):
         str(tmp_path / "queries.jsonl"),
         "--qrels",
         str(tmp_path / "qrels.tsv"),
+        "--mode",
+        "lexical",
         "--json",
         stdout=out,
     )
