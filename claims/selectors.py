@@ -50,3 +50,9 @@ def article_progress(*, article: Article) -> ArticleProgress:
         claims_total=article.claims_total,
         claims_with_evidence=done,
     )
+
+
+def claims_with_evidence() -> QuerySet[Claim]:
+    """Claims whose evidence step is over: the default pool for claim matching until the
+    review app names its own (CLAIMDESK_MATCH_CANDIDATES)."""
+    return Claim.objects.exclude(evidence_state=Claim.EvidenceState.PENDING)
