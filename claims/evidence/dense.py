@@ -26,6 +26,10 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
+# onnxruntime (the embedder) must be loaded before usearch: in the other order importing
+# onnxruntime crashes the process (onnxruntime 1.32 with usearch 2.26).
+import onnxruntime  # noqa: F401
 from django.conf import settings
 from django.db.models import QuerySet
 from usearch.index import Index

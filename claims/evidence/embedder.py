@@ -18,7 +18,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import onnxruntime
 from django.conf import settings
+from tokenizers import Tokenizer
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_PATH = MODEL_DIR / "minilm-l6-v2.int8.onnx"
@@ -45,10 +47,6 @@ class Embedder:
                 raise EmbedderUnavailableError(
                     f"No embedding model file at {path}. Rebuild it with `{REBUILD_HINT}`."
                 )
-        # Imported here: web processes that never embed do not pay for onnxruntime.
-        import onnxruntime
-        from tokenizers import Tokenizer
-
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()

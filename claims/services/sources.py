@@ -7,8 +7,9 @@ from datetime import datetime
 from django.db import transaction
 
 from claims import dispatch
-from claims.errors import ApplicationError
+from claims.errors import ApplicationError, PermanentError, TransientError
 from claims.extraction.segment import split_sentences
+from claims.http_client import fetch_text
 from claims.models import SourceDocument, SourcePassage
 from claims.text import content_hash, extract_from_html, extract_from_text, looks_like_html
 
@@ -71,6 +72,26 @@ def source_ingest(*, body: str, url: str = "", publisher: str = "") -> SourceDoc
         publisher=publisher or page.outlet,
         published_at=page.published_at,
     )
+
+
+def source_submit(
+    *, url: str = "", html: str = "", text: str = "", publisher: str = ""
+) -> SourceDocument:
+    """A source from the API: pasted HTML or text (url then names it), or a URL fetched now
+    through the SSRF-guarded client."""
+    body = html or text
+    if not body:
+        if not url:
+            raise ApplicationError("Send a url, html or text.", code="empty")
+        try:
+            body, url = fetch_text(url)
+        except PermanentError as exc:
+            raise ApplicationError(f"Could not fetch {url}: {exc}", code="fetch_failed") from exc
+        except TransientError as exc:
+            raise ApplicationError(
+                f"Could not fetch {url} now: {exc}", code="fetch_unavailable", status=503
+            ) from exc
+    return source_ingest(body=body, url=url, publisher=publisher)
 
 
 @transaction.atomic
