@@ -61,6 +61,7 @@ test-postgres: $(VENV)/.dev-deps
 bench: $(VENV)/.dev-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m benchmarks.pipeline
 	$(BIN)/python -m benchmarks.extraction
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks.retrieval
 
 migrations: $(VENV)/.dev-deps
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py makemigrations

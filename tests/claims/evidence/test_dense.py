@@ -201,3 +201,11 @@ def test_a_very_long_claim_is_searched_within_bounds(library):
     hits = hybrid.hybrid_search(text, limit=3)
     assert time.perf_counter() - started < 10
     assert _urls(hits)[0] == "https://w.example/ice"
+
+
+def test_vectors_from_an_older_model_are_re_embedded_in_batches(library, settings):
+    settings.CLAIMDESK_EMBED_BATCH = 3  # four passages: two batches
+    PassageEmbedding.objects.update(model="some-older-model")
+    assert library_index_missing(limit=100) == len(TEXTS)
+    assert set(PassageEmbedding.objects.values_list("model", flat=True)) == {model_version()}
+    assert library_index_missing(limit=100) == 0
