@@ -143,12 +143,16 @@ def passage_index_refresh(*, rebuild: bool = False) -> RefreshResult:
         )
 
 
+_Row = tuple[int, bytes | memoryview]  # (passage id, float32 bytes)
+
+
 def _vectors(
     rows: QuerySet[PassageEmbedding], wanted: npt.NDArray[np.uint64], *, stream: bool
 ) -> Iterator[tuple[npt.NDArray[np.uint64], Vectors]]:
     """Batches of (keys, vectors) for the wanted passage ids."""
     if not len(wanted):
         return
+    batches: Iterator[list[_Row]]
     if stream:
         wanted_set = set(wanted.tolist())
         batches = _batched(
@@ -160,9 +164,7 @@ def _vectors(
         )
     else:
         batches = (
-            list[tuple[int, bytes | memoryview]](
-                rows.filter(passage_id__in=chunk.tolist()).values_list("passage_id", "vector")
-            )
+            list(rows.filter(passage_id__in=chunk.tolist()).values_list("passage_id", "vector"))
             for chunk in np.array_split(wanted, max(1, len(wanted) // _FETCH_CHUNK))
         )
     for batch in batches:
@@ -171,12 +173,10 @@ def _vectors(
         yield keys, vectors.reshape(len(batch), DIMENSIONS)
 
 
-def _batched(
-    pairs: Iterator[tuple[int, bytes | memoryview]], size: int = 10_000
-) -> Iterator[list[tuple[int, bytes | memoryview]]]:
-    batch: list[tuple[int, bytes | memoryview]] = []
-    for pair in pairs:
-        batch.append(pair)
+def _batched(rows: Iterator[_Row], size: int = 10_000) -> Iterator[list[_Row]]:
+    batch: list[_Row] = []
+    for row in rows:
+        batch.append(row)
         if len(batch) == size:
             yield batch
             batch = []

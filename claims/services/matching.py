@@ -33,17 +33,16 @@ def match_candidates() -> QuerySet[Claim]:
 
 def _candidates(claim: Claim, model: str) -> Candidates:
     rows = [
-        row
-        for row in match_candidates()
+        (pk, from_bytes(blob), entities, text)
+        for pk, blob, entities, text in match_candidates()
         .exclude(pk=claim.pk)
         .filter(embedding_model=model)
         .values_list("id", "embedding", "entities", "self_contained_text")
-        if row[1] is not None
+        if blob is not None
     ]
     vectors = np.zeros((len(rows), DIMENSIONS), dtype=np.float32)
-    for row, (_, blob, _, _) in enumerate(rows):
-        if blob is not None:  # filtered above; narrows the type
-            vectors[row] = from_bytes(blob)
+    for row, (_, vector, _, _) in enumerate(rows):
+        vectors[row] = vector
     return Candidates(
         ids=[r[0] for r in rows],
         vectors=vectors,
