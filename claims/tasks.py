@@ -12,7 +12,9 @@ from typing import Any
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.cache import cache
 
+from claims import dispatch
 from claims.errors import TransientError
 from claims.evidence.dense import passage_index_refresh
 from claims.evidence.search import refresh_lexical_stats
@@ -76,6 +78,7 @@ def library_index_missing() -> int:
 
 @shared_task(name="claims.dense_index_refresh", acks_late=True)
 def dense_index_refresh() -> None:
+    cache.delete(dispatch.DENSE_REFRESH_PENDING)  # vectors written from now on need a new run
     passage_index_refresh()
 
 

@@ -18,6 +18,16 @@ from tests.factories import UserFactory
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 
+@pytest.fixture(autouse=True)
+def _no_pending_dense_refresh() -> None:
+    """A test that queued an index refresh without running it must not stop the next test's."""
+    from django.core.cache import cache
+
+    from claims.dispatch import DENSE_REFRESH_PENDING
+
+    cache.delete(DENSE_REFRESH_PENDING)
+
+
 @pytest.fixture
 def workflow(db: None) -> None:
     """The default statuses and verdicts. Transactional tests flush data migrations' rows, so

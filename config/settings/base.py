@@ -188,6 +188,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.library_index_missing",
         "schedule": env.float("CLAIMDESK_INDEX_MISSING_EVERY_S", default=300.0),
     },
+    # Safety net for a lost refresh (indexing tasks queue one after writing vectors).
+    "dense-index-refresh": {
+        "task": "claims.dense_index_refresh",
+        "schedule": env.float("CLAIMDESK_DENSE_REFRESH_EVERY_S", default=600.0),
+    },
     "pipeline-sweep-stuck": {
         "task": "claims.pipeline_sweep_stuck",
         "schedule": env.float("CLAIMDESK_SWEEP_EVERY_S", default=60.0),

@@ -209,3 +209,14 @@ def test_vectors_from_an_older_model_are_re_embedded_in_batches(library, setting
     assert library_index_missing(limit=100) == len(TEXTS)
     assert set(PassageEmbedding.objects.values_list("model", flat=True)) == {model_version()}
     assert library_index_missing(limit=100) == 0
+
+
+def test_refreshes_asked_for_while_one_is_queued_fold_into_it(
+    db, django_capture_on_commit_callbacks
+):
+    from claims.dispatch import enqueue_dense_refresh
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        enqueue_dense_refresh()
+        enqueue_dense_refresh()
+    assert len(callbacks) == 1
