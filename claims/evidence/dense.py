@@ -149,18 +149,14 @@ _Row = tuple[int, bytes | memoryview]  # (passage id, float32 bytes)
 def _vectors(
     rows: QuerySet[PassageEmbedding], wanted: npt.NDArray[np.uint64], *, stream: bool
 ) -> Iterator[tuple[npt.NDArray[np.uint64], Vectors]]:
-    """Batches of (keys, vectors) for the wanted passage ids."""
+    """Batches of (keys, vectors) for the wanted passage ids: streamed from the whole table
+    when most are wanted (a rebuild), else fetched by id. Memory stays at one batch."""
     if not len(wanted):
         return
     batches: Iterator[list[_Row]]
     if stream:
-        wanted_set = set(wanted.tolist())
         batches = _batched(
-            (pid, vector)
-            for pid, vector in rows.order_by("passage_id")
-            .values_list("passage_id", "vector")
-            .iterator(chunk_size=10_000)
-            if pid in wanted_set
+            rows.order_by("passage_id").values_list("passage_id", "vector").iterator(10_000)
         )
     else:
         batches = (
@@ -170,7 +166,8 @@ def _vectors(
     for batch in batches:
         keys = np.fromiter((pid for pid, _ in batch), dtype=np.uint64, count=len(batch))
         vectors = np.frombuffer(b"".join(bytes(v) for _, v in batch), dtype="<f4")
-        yield keys, vectors.reshape(len(batch), DIMENSIONS)
+        keep = np.isin(keys, wanted, assume_unique=True)
+        yield keys[keep], vectors.reshape(len(batch), DIMENSIONS)[keep]
 
 
 def _batched(rows: Iterator[_Row], size: int = 10_000) -> Iterator[list[_Row]]:

@@ -24,9 +24,10 @@ _FTS_SAFE = re.compile(r"[^\w]+", re.UNICODE)
 _K1, _B = 1.2, 0.75
 # Candidates the PostgreSQL path re-ranks, per result asked for (and at least this many).
 _PG_CANDIDATES_MIN = 300
-# Postings (passages per term, summed) the candidate query may read; the rarest term is always
-# used whatever its count.
-CANDIDATE_POSTINGS = 2000
+# Postings (passages per term, summed) the candidate query may read: the rarest terms that fit,
+# or the rarest alone, and never more than this many rows (a claim made only of common words
+# then ranks an arbitrary sample of their passages: it has nothing better to go on).
+CANDIDATE_POSTINGS = 1000
 
 
 def _terms(text: str) -> list[str]:
@@ -79,11 +80,14 @@ def _postgres_bm25(terms: list[str], limit: int) -> list[tuple[int, float]]:
         # matching lexemes travel back, not its whole tsvector.
         cursor.execute(
             """
-            WITH candidates AS (
+            WITH matched AS (
                 SELECT id, search_vector
-                FROM claims_sourcepassage, to_tsquery('simple', %(rare)s) AS rare,
-                     to_tsquery('english', %(query)s) AS query
+                FROM claims_sourcepassage, to_tsquery('simple', %(rare)s) AS rare
                 WHERE search_vector @@ rare
+                LIMIT %(postings)s
+            ), candidates AS (
+                SELECT id, search_vector
+                FROM matched, to_tsquery('english', %(query)s) AS query
                 ORDER BY ts_rank(search_vector, query) DESC, id
                 LIMIT %(candidates)s
             ), weights AS (
@@ -106,6 +110,7 @@ def _postgres_bm25(terms: list[str], limit: int) -> list[tuple[int, float]]:
             {
                 "rare": " | ".join(_rarest(document_frequency)),
                 "query": " | ".join(terms),
+                "postings": CANDIDATE_POSTINGS,
                 "candidates": max(_PG_CANDIDATES_MIN, limit * 3),
                 "lexemes": list(idf),
                 "idf": list(idf.values()),
