@@ -43,7 +43,7 @@ class SourcePagination(CursorPagination):
 
 
 class SourceListCreateApi(APIView):
-    class InputSerializer(serializers.Serializer[Any]):
+    class SourceInputSerializer(serializers.Serializer[Any]):
         url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
         html = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
         text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
@@ -58,7 +58,7 @@ class SourceListCreateApi(APIView):
         return paginator.get_paginated_response(SourceOutputSerializer(page, many=True).data)
 
     @extend_schema(
-        request=InputSerializer,
+        request=SourceInputSerializer,
         responses={201: SourceOutputSerializer},
         summary="Add a document (url, html or text) to the source library",
         description=(
@@ -69,7 +69,7 @@ class SourceListCreateApi(APIView):
         examples=[OpenApiExample("By URL", value={"url": "https://example.org/report"})],
     )
     def post(self, request: Request) -> Response:
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.SourceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = source_submit(**serializer.validated_data)
         source = source_get(source_id=document.pk)
@@ -108,17 +108,17 @@ class SearchHitSerializer(serializers.Serializer[Any]):
 
 
 class SearchApi(APIView):
-    class FilterSerializer(serializers.Serializer[Any]):
+    class SearchFilterSerializer(serializers.Serializer[Any]):
         q = serializers.CharField(max_length=2000, trim_whitespace=True)
         limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
 
     @extend_schema(
-        parameters=[FilterSerializer],
+        parameters=[SearchFilterSerializer],
         responses=SearchHitSerializer(many=True),
         summary="Search the source library (hybrid: full-text and meaning)",
     )
     def get(self, request: Request) -> Response:
-        filters = self.FilterSerializer(data=request.query_params)
+        filters = self.SearchFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         hits = library_search(
             query=filters.validated_data["q"], limit=filters.validated_data["limit"]
