@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -42,6 +42,12 @@ class SourcePagination(CursorPagination):
     ordering = ("-created_at", "-id")
 
 
+class SourcePageSerializer(serializers.Serializer[Any]):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SourceOutputSerializer(many=True)
+
+
 class SourceListCreateApi(APIView):
     class SourceInputSerializer(serializers.Serializer[Any]):
         url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
@@ -50,7 +56,9 @@ class SourceListCreateApi(APIView):
         publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
     @extend_schema(
-        responses=SourceOutputSerializer(many=True), summary="Library documents, newest first"
+        operation_id="sources_list",
+        responses=SourcePageSerializer,
+        summary="Library documents, newest first",
     )
     def get(self, request: Request) -> Response:
         paginator = SourcePagination()
@@ -59,7 +67,10 @@ class SourceListCreateApi(APIView):
 
     @extend_schema(
         request=SourceInputSerializer,
-        responses={201: SourceOutputSerializer},
+        responses={
+            201: SourceOutputSerializer,
+            503: OpenApiResponse(description="The URL could not be fetched now; retry later."),
+        },
         summary="Add a document (url, html or text) to the source library",
         description=(
             "A URL is fetched now; html or text is stored as sent (`url` then names it). "
