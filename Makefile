@@ -71,6 +71,7 @@ bench: $(VENV)/.dev-deps
 	$(BIN)/python -m benchmarks.extraction
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks.queue
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks.api
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks.retrieval
 
 # The API contract test with many more generated requests per operation than `make test`.
 contract: $(VENV)/.dev-deps

@@ -6,6 +6,7 @@ is not committed yet.
 
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import transaction
 
 
@@ -33,3 +34,17 @@ def enqueue_gather(claim_ids: Iterable[int]) -> None:
 
 def enqueue_finish(article_id: int) -> None:
     _enqueue("article_finish", article_id=article_id)
+
+
+def enqueue_index_source(document_id: int) -> None:
+    _enqueue("source_document_index", document_id=document_id)
+
+
+# A refresh re-saves the whole ANN index file: refreshes asked for while one is already queued
+# fold into it (the flag is cleared when the refresh starts, so none is ever missed).
+DENSE_REFRESH_PENDING = "claims:dense-refresh-pending"
+
+
+def enqueue_dense_refresh() -> None:
+    if cache.add(DENSE_REFRESH_PENDING, True, timeout=3600):
+        _enqueue("dense_index_refresh")

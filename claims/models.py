@@ -130,6 +130,20 @@ class Claim(models.Model):
     )
     # Providers that failed while gathering, so reviewers know the list may be incomplete.
     evidence_errors = models.JSONField(default=list, blank=True)
+    # Sentence embedding (float32 bytes, claims.evidence.embedder) and the model that made it,
+    # written when evidence is gathered; claim matching compares them.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_model = models.CharField(max_length=64, blank=True, db_index=True)
+    # Claim matching (claims.services.matching): the most similar earlier claim above the
+    # suggest threshold, and the cluster joined above the auto-link threshold (its root claim,
+    # whose verdict the review step may inherit).
+    similar_claim = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    similarity = models.FloatField(null=True, blank=True)
+    cluster = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="cluster_members"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -219,6 +233,22 @@ class SourcePassage(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class PassageEmbedding(models.Model):
+    """A passage's sentence embedding: the source of truth the ANN index is rebuilt from.
+
+    A table of its own so that writing vectors never rewrites the passage row (and with it the
+    full-text index entry), and a passage's embedding goes when the passage does."""
+
+    passage = models.OneToOneField(
+        SourcePassage, primary_key=True, on_delete=models.CASCADE, related_name="embedding"
+    )
+    model = models.CharField(max_length=64, db_index=True)
+    vector = models.BinaryField(help_text="float32 little-endian, unit length.")
+
+    def __str__(self) -> str:
+        return f"passage {self.passage_id} ({self.model})"
 
 
 class FactCheck(models.Model):

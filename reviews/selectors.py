@@ -143,10 +143,21 @@ def review_item_detail(*, item_id: int) -> ReviewItem | None:
     )
 
 
+def claims_reviewed() -> QuerySet[Claim]:
+    """Claims someone has given a verdict: what claim matching compares new claims with
+    (CLAIMDESK_MATCH_CANDIDATES)."""
+    return Claim.objects.filter(review__verdict__isnull=False)
+
+
 def similar_reviewed(*, claim: Claim, limit: int = 5) -> list[ReviewItem]:
-    """Earlier claims with the same fingerprint that someone has given a verdict."""
+    """Earlier reviewed claims like this one: the match claim matching found (semantic
+    similarity + entities), its cluster's root, and claims with the same fingerprint."""
+    related = [pk for pk in (claim.similar_claim_id, claim.cluster_id) if pk is not None]
     return list(
-        ReviewItem.objects.filter(claim__fingerprint=claim.fingerprint, verdict__isnull=False)
+        ReviewItem.objects.filter(
+            Q(claim_id__in=related) | Q(claim__fingerprint=claim.fingerprint),
+            verdict__isnull=False,
+        )
         .exclude(claim=claim)
         .select_related("claim", "verdict", "status")
         .order_by("-updated_at")[:limit]

@@ -28,6 +28,14 @@ def _fresh_queue_counts() -> None:
     cache.delete(QUEUE_COUNTS_KEY)
 
 
+@pytest.fixture(autouse=True)
+def _no_pending_dense_refresh() -> None:
+    """A test that queued an index refresh without running it must not stop the next test's."""
+    from claims.dispatch import DENSE_REFRESH_PENDING
+
+    cache.delete(DENSE_REFRESH_PENDING)
+
+
 @pytest.fixture
 def workflow(db: None) -> None:
     """The default statuses and verdicts. Transactional tests flush data migrations' rows, so

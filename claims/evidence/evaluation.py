@@ -3,6 +3,7 @@ back afterwards) and scores queries against graded relevance judgements."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import statistics
@@ -12,13 +13,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from django.conf import settings
 from django.db import transaction
+from usearch.index import Index
 
+from claims.evidence.dense import index_search, new_index
+from claims.evidence.embedder import DIMENSIONS, get_embedder
+from claims.evidence.hybrid import hybrid_search
 from claims.evidence.search import lexical_search, refresh_lexical_stats
 from claims.models import SourceDocument, SourcePassage
+from claims.services.indexing import passage_embedding_text
 from claims.services.sources import split_passages
 
 BEIR_URL = "beir://corpus/"
+MODES = ("lexical", "dense", "hybrid")
+Search = Callable[[str, int], list[tuple[int, float]]]
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, str]]:
@@ -56,6 +66,7 @@ class RetrievalScores:
     queries: int
     documents: int
     passages: int
+    mode: str
 
 
 def _ndcg_at_10(ranked: list[str], relevant: dict[str, int]) -> float:
@@ -88,20 +99,64 @@ def _index_corpus(corpus: Path) -> tuple[int, int]:
     return len(documents), len(passages)
 
 
+def _scratch_dense_index(progress: Callable[[str, int, int], None]) -> Index:
+    """The scratch passages' vectors in an in-memory ANN index (the on-disk one is untouched).
+
+    Embedding a corpus is the slow part (SciFact: 26,000 passages, minutes on two cores), so
+    the vectors are kept under var/ keyed by the model and the exact texts, and a second run
+    over the same corpus reuses them."""
+    rows = list(
+        SourcePassage.objects.filter(document__url__startswith=BEIR_URL)
+        .order_by("id")
+        .values_list("id", "text", "document__title")
+    )
+    embedder, texts = get_embedder(), [passage_embedding_text(t, text) for _, text, t in rows]
+    digest = hashlib.sha256("\x1e".join([embedder.version, *texts]).encode()).hexdigest()
+    cache = Path(settings.VAR_DIR) / "evaluation" / f"vectors-{digest[:24]}.npy"
+    if cache.is_file():
+        vectors = np.load(cache)
+    else:
+        vectors, step = np.zeros((len(texts), DIMENSIONS), dtype=np.float32), 256
+        for offset in range(0, len(texts), step):
+            vectors[offset : offset + step] = embedder.embed(texts[offset : offset + step])
+            progress("passages embedded", min(offset + step, len(texts)), len(texts))
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.save(cache, vectors)
+    index = new_index()
+    index.add(np.array([pid for pid, _, _ in rows], dtype=np.uint64), vectors)
+    return index
+
+
+def _searcher(mode: str, progress: Callable[[str, int, int], None]) -> Search:
+    if mode == "lexical":
+        return lambda q, k: lexical_search(q, limit=k)
+    index = _scratch_dense_index(progress)
+    if mode == "dense":
+        embedder = get_embedder()
+        return lambda q, k: index_search(index, embedder.embed([q])[0], limit=k)
+    return lambda q, k: hybrid_search(
+        q, limit=k, dense=lambda v, n: index_search(index, v, limit=n)
+    )
+
+
 def evaluate_retrieval(
     corpus: Path,
     queries: Path,
     qrels_path: Path,
     *,
-    search: Callable[[str, int], list[tuple[int, float]]] = lambda q, k: lexical_search(q, limit=k),
-    progress: Callable[[int, int], None] = lambda done, total: None,
+    mode: str = "hybrid",
+    progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
 ) -> RetrievalScores:
-    """Index `corpus` in a transaction that is rolled back, then run every judged query."""
+    """Index `corpus` in a transaction that is rolled back, then run every judged query
+    through the `mode` retriever (one of MODES)."""
+    if mode not in MODES:
+        raise ValueError(f"mode {mode!r}: expected one of {', '.join(MODES)}")
     qrels = read_qrels(qrels_path)
     judged = [q for q in read_jsonl(queries) if str(q["_id"]) in qrels]
     with transaction.atomic():
         n_docs, n_passages = _index_corpus(corpus)
         refresh_lexical_stats()
+        search = _searcher(mode, progress)
         doc_of_passage = {
             pid: url.removeprefix(BEIR_URL)
             for pid, url in SourcePassage.objects.filter(
@@ -124,7 +179,7 @@ def evaluate_retrieval(
             r100.append(len(set(ranked[:100]) & relevant.keys()) / len(relevant))
             first = next((rank for rank, d in enumerate(ranked[:10], start=1) if d in relevant), 0)
             mrr.append(1 / first if first else 0.0)
-            progress(done, len(judged))
+            progress("queries", done, len(judged))
         transaction.set_rollback(True)
     quantiles = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
     return RetrievalScores(
@@ -137,4 +192,5 @@ def evaluate_retrieval(
         queries=len(judged),
         documents=n_docs,
         passages=n_passages,
+        mode=mode,
     )

@@ -1,6 +1,6 @@
 """Local providers: the newsroom's source library and its imported fact-checks.
 
-The library is searched through the database's full-text index (claims.evidence.search);
+The library is searched by hybrid retrieval (claims.evidence.hybrid: full-text + vectors);
 fact-checks, a much smaller table, through BM25 over a `LIKE`-selected candidate set.
 """
 
@@ -14,7 +14,7 @@ from operator import or_
 from django.db.models import Q
 
 from claims.evidence.base import EvidenceCandidate
-from claims.evidence.search import lexical_search
+from claims.evidence.hybrid import hybrid_search
 from claims.evidence.terms import TOKEN, query_terms
 from claims.models import FactCheck, SourcePassage
 
@@ -54,7 +54,7 @@ class LibraryProvider:
     name = "library"
 
     def search(self, claim_text: str, *, limit: int) -> list[EvidenceCandidate]:
-        hits = lexical_search(claim_text, limit=limit)
+        hits = hybrid_search(claim_text, limit=limit)
         rows = (
             SourcePassage.objects.filter(pk__in=[passage_id for passage_id, _ in hits])
             .select_related("document")

@@ -25,6 +25,7 @@ from claims.extraction import ScoredSentence, get_extractor
 from claims.handoff import hand_off_to_review
 from claims.http_client import fetch_text
 from claims.models import Article, ArticleSentence, Claim, Evidence
+from claims.services.matching import claim_match
 from claims.text import (
     ExtractedPage,
     content_hash,
@@ -219,6 +220,7 @@ def claim_gather_evidence(*, claim_id: int) -> None:
     if claim is None:
         return
     if claim.evidence_state == Claim.EvidenceState.PENDING:
+        claim_match(claim=claim)
         found: list[Evidence] = []
         errors: list[str] = []
         for provider in get_providers():

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from django.db import transaction
 
-from claims.errors import ApplicationError
+from claims import dispatch
+from claims.errors import ApplicationError, PermanentError, TransientError
 from claims.extraction.segment import split_sentences
+from claims.http_client import fetch_text
 from claims.models import SourceDocument, SourcePassage
 from claims.text import content_hash, extract_from_html, extract_from_text, looks_like_html
 
@@ -72,11 +74,40 @@ def source_ingest(*, body: str, url: str = "", publisher: str = "") -> SourceDoc
     )
 
 
+def source_submit(
+    *, url: str = "", html: str = "", text: str = "", publisher: str = ""
+) -> SourceDocument:
+    """A source from the API: pasted HTML or text (url then names it), or a URL fetched now
+    through the SSRF-guarded client."""
+    body = html or text
+    if not body:
+        if not url:
+            raise ApplicationError("Send a url, html or text.", code="empty")
+        try:
+            body, url = fetch_text(url)
+        except PermanentError as exc:
+            raise ApplicationError(f"Could not fetch {url}: {exc}", code="fetch_failed") from exc
+        except TransientError as exc:
+            raise ApplicationError(
+                f"Could not fetch {url} now: {exc}", code="fetch_unavailable", status=503
+            ) from exc
+    return source_ingest(body=body, url=url, publisher=publisher)
+
+
 @transaction.atomic
 def source_passages_rebuild(*, document: SourceDocument) -> None:
-    """Replace the document's passages with a fresh split of its text (the index follows)."""
-    document.passages.all().delete()
+    """Bring the document's passages in line with a fresh split of its text, then queue their
+    indexing. Passages whose span and text are unchanged are kept (with their ids and
+    vectors), so re-ingesting the same document writes nothing and embeds nothing."""
+    wanted = {
+        (start, end, document.text[start:end]) for start, end in split_passages(document.text)
+    }
+    existing = {(p.start, p.end, p.text): p.pk for p in document.passages.all()}
+    stale = [pk for key, pk in existing.items() if key not in wanted]
+    if stale:
+        SourcePassage.objects.filter(pk__in=stale).delete()
     SourcePassage.objects.bulk_create(
-        SourcePassage(document=document, start=start, end=end, text=document.text[start:end])
-        for start, end in split_passages(document.text)
+        SourcePassage(document=document, start=start, end=end, text=text)
+        for start, end, text in sorted(wanted - existing.keys())
     )
+    dispatch.enqueue_index_source(document.pk)

@@ -189,6 +189,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.library_refresh_stats",
         "schedule": env.float("CLAIMDESK_LEXICAL_STATS_EVERY_S", default=3600.0),
     },
+    # Embeds passages whose indexing task was lost or whose vectors predate the current model.
+    "library-index-missing": {
+        "task": "claims.library_index_missing",
+        "schedule": env.float("CLAIMDESK_INDEX_MISSING_EVERY_S", default=300.0),
+    },
+    # Safety net for a lost refresh (indexing tasks queue one after writing vectors).
+    "dense-index-refresh": {
+        "task": "claims.dense_index_refresh",
+        "schedule": env.float("CLAIMDESK_DENSE_REFRESH_EVERY_S", default=600.0),
+    },
     "pipeline-sweep-stuck": {
         "task": "claims.pipeline_sweep_stuck",
         "schedule": env.float("CLAIMDESK_SWEEP_EVERY_S", default=60.0),
@@ -315,6 +325,30 @@ CLAIMDESK_PROVIDER_RATE_PER_S = env.float("CLAIMDESK_PROVIDER_RATE_PER_S", defau
 CLAIMDESK_PROVIDER_CIRCUIT_THRESHOLD = env.int("CLAIMDESK_PROVIDER_CIRCUIT_THRESHOLD", default=5)
 CLAIMDESK_PROVIDER_CIRCUIT_COOLDOWN_S = env.float(
     "CLAIMDESK_PROVIDER_CIRCUIT_COOLDOWN_S", default=60.0
+)
+
+# --- Dense retrieval and claim matching (README, "Evidence: hybrid retrieval") -------------
+# onnxruntime threads per embedding call (0 = one per core).
+CLAIMDESK_EMBEDDER_THREADS = env.int("CLAIMDESK_EMBEDDER_THREADS", default=0)
+# Passages embedded per batch (one transaction each) by the indexing tasks.
+CLAIMDESK_EMBED_BATCH = env.int("CLAIMDESK_EMBED_BATCH", default=64)
+# The ANN index files (rebuilt from the database whenever they are missing or stale).
+CLAIMDESK_DENSE_INDEX_DIR = Path(
+    env.str("CLAIMDESK_DENSE_INDEX_DIR", default=str(VAR_DIR / "dense"))
+)
+# Candidates each retriever contributes to reciprocal rank fusion, and the fusion constant.
+CLAIMDESK_HYBRID_CANDIDATES = env.int("CLAIMDESK_HYBRID_CANDIDATES", default=100)
+CLAIMDESK_HYBRID_RRF_K = env.int("CLAIMDESK_HYBRID_RRF_K", default=60)
+# Claim matching against reviewed claims: suggest "similar to claim #N" at or above the first,
+# join its cluster at or above the second; claims shorter than MIN_WORDS never auto-link.
+# Defaults justified by `manage.py evaluate_matching` (README).
+CLAIMDESK_MATCH_SUGGEST_THRESHOLD = env.float("CLAIMDESK_MATCH_SUGGEST_THRESHOLD", default=0.75)
+CLAIMDESK_MATCH_AUTOLINK_THRESHOLD = env.float("CLAIMDESK_MATCH_AUTOLINK_THRESHOLD", default=0.9)
+CLAIMDESK_MATCH_MIN_WORDS = env.int("CLAIMDESK_MATCH_MIN_WORDS", default=8)
+# Returns the claims a new claim may match (a QuerySet[Claim]); the reviews app names its own
+# selector here so claims never imports reviews.
+CLAIMDESK_MATCH_CANDIDATES = env.str(
+    "CLAIMDESK_MATCH_CANDIDATES", default="reviews.selectors.claims_reviewed"
 )
 
 # --- Cache (circuit breakers): Redis when configured, so every worker sees the same state. ---

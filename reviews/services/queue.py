@@ -34,6 +34,16 @@ def _initial_status() -> Status:
     return status
 
 
+def _queued_changes(
+    claim: Claim, status: Status, inherited: dict[int, int], verdicts: dict[int, Verdict]
+) -> dict[str, list[Any]]:
+    changes: dict[str, list[Any]] = {"status": [None, status.name]}
+    verdict = verdicts.get(inherited.get(claim.cluster_id or 0, 0))
+    if verdict is not None:
+        changes["verdict"] = [None, f"{verdict.name} (from claim #{claim.cluster_id})"]
+    return changes
+
+
 @transaction.atomic
 def review_items_enqueue_for_article(*, article_id: int) -> int:
     """The pipeline's hand-off: put every claim of the article in the queue (idempotent)."""
@@ -42,12 +52,21 @@ def review_items_enqueue_for_article(*, article_id: int) -> int:
     now = timezone.now()
     claims = list(Claim.objects.filter(article=article, review__isnull=True))
     trending = trending_counts((c.fingerprint for c in claims), now)
+    # An auto-linked claim (claims.services.matching) starts with its cluster's verdict, for a
+    # reviewer to confirm: the same claim repeated needs a check, not a new investigation.
+    inherited = dict(
+        ReviewItem.objects.filter(
+            claim_id__in={c.cluster_id for c in claims if c.cluster_id}, verdict__isnull=False
+        ).values_list("claim_id", "verdict")
+    )
+    verdicts = {v.pk: v for v in Verdict.objects.filter(pk__in=inherited.values())}
     ReviewItem.objects.bulk_create(
         [
             ReviewItem(
                 claim=claim,
                 status=status,
                 in_take_next=status.in_take_next,
+                verdict=verdicts.get(inherited.get(claim.cluster_id or 0, 0)),
                 priority=claim_priority(
                     claim=claim,
                     article=article,
@@ -60,7 +79,12 @@ def review_items_enqueue_for_article(*, article_id: int) -> int:
         ignore_conflicts=True,
     )
     Activity.objects.bulk_create(
-        [Activity(claim=c, verb="queued", changes={"status": [None, status.name]}) for c in claims]
+        [
+            Activity(
+                claim=c, verb="queued", changes=_queued_changes(c, status, inherited, verdicts)
+            )
+            for c in claims
+        ]
     )
     if claims:  # the first hand-off only: a re-run of an idempotent task announces nothing
         event_publish(

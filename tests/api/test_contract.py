@@ -34,6 +34,8 @@ CONTENT_CHECKED = {
     # A schema-valid URL may still not resolve to a public address: a correct 400.
     "POST /api/v1/webhooks": [positive_data_acceptance],
     "PATCH /api/v1/webhooks/{endpoint_id}": [positive_data_acceptance],
+    # A source's page is fetched (not here: see the stub below) and may hold no text.
+    "POST /api/v1/sources": [positive_data_acceptance],
 }
 
 
@@ -43,6 +45,11 @@ def api_schema(workflow, user, editor, settings, monkeypatch):
     # The contract is the HTTP layer: submitted articles are queued, not processed here (the
     # pipeline has its own tests; in-process it would try to fetch generated URLs).
     monkeypatch.setattr("claims.dispatch._enqueue", lambda task_name, **kwargs: None)
+    # Sources given by URL are fetched in the request; generated URLs must not reach DNS.
+    monkeypatch.setattr(
+        "claims.services.sources.fetch_text",
+        lambda url: ("<html><body><p>Sea level rose 20 cm since 1900.</p></body></html>", url),
+    )
     for item in ReviewItemFactory.create_batch(3):
         publish(item, checker=user, editor=editor)
     # Requests go straight to the WSGI app; like Django's test client, keep the test's

@@ -7,16 +7,18 @@ from django.utils import timezone
 
 from claims.errors import ApplicationError
 from reviews.models import Activity, ReviewItem, Status, Verdict
+from reviews.selectors import similar_reviewed
 from reviews.services.queue import (
     leases_expire,
     review_item_assign,
     review_item_release,
     review_items_bulk,
+    review_items_enqueue_for_article,
     tag_for_name,
     take_next,
 )
 from reviews.services.workflow import review_item_update
-from tests.factories import ReviewItemFactory, UserFactory, hand_over
+from tests.factories import ClaimFactory, ReviewItemFactory, UserFactory, hand_over, publish
 
 
 @pytest.fixture
@@ -183,3 +185,16 @@ def test_bulk_tag_and_verdict(user):
         tag_for_name("  !! ")
     with pytest.raises(ApplicationError):
         review_items_bulk(user=user, items=ids, action="delete")
+
+
+def test_an_auto_linked_claim_starts_with_its_clusters_verdict(user, editor):
+    root = publish(ReviewItemFactory.create(), checker=user, editor=editor, verdict="false")
+    repeat = ClaimFactory.create(cluster=root.claim, similar_claim=root.claim, similarity=0.97)
+    review_items_enqueue_for_article(article_id=repeat.article_id)
+    item = ReviewItem.objects.get(claim=repeat)
+    assert item.verdict is not None
+    assert item.verdict.slug == "false"
+    assert item.status.slug == "unstarted"  # a reviewer still confirms it
+    queued = Activity.objects.get(claim=repeat, verb="queued")
+    assert queued.changes["verdict"] == [None, f"False (from claim #{root.claim_id})"]
+    assert [i.pk for i in similar_reviewed(claim=repeat)] == [root.pk]

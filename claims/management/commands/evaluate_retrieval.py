@@ -10,7 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from claims.evidence.evaluation import evaluate_retrieval
+from claims.evidence.embedder import EmbedderUnavailableError
+from claims.evidence.evaluation import MODES, evaluate_retrieval
 
 
 class Command(BaseCommand):
@@ -20,26 +21,42 @@ class Command(BaseCommand):
         parser.add_argument("--corpus", type=Path, required=True)
         parser.add_argument("--queries", type=Path, required=True)
         parser.add_argument("--qrels", type=Path, required=True)
+        parser.add_argument(
+            "--mode",
+            choices=MODES,
+            default="hybrid",
+            help="lexical (BM25), dense (embeddings) or hybrid (both, fused); default hybrid.",
+        )
         parser.add_argument("--json", action="store_true", help="End with a JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         for key in ("corpus", "queries", "qrels"):
             if not options[key].is_file():
                 raise CommandError(f"--{key} {options[key]}: no such file")
-        with tqdm(desc="queries", unit="query", disable=None) as bar:
+        with tqdm(disable=None) as bar:
+            stages: list[str] = []
 
-            def progress(done: int, total: int) -> None:
-                bar.total = total
+            def progress(stage: str, done: int, total: int) -> None:
+                if not stages or stages[-1] != stage:  # a new stage restarts the bar
+                    stages.append(stage)
+                    bar.reset(total)
+                    bar.set_description(stage)
                 bar.update(done - bar.n)
 
             try:
                 scores = evaluate_retrieval(
-                    options["corpus"], options["queries"], options["qrels"], progress=progress
+                    options["corpus"],
+                    options["queries"],
+                    options["qrels"],
+                    mode=options["mode"],
+                    progress=progress,
                 )
             except (ValueError, KeyError) as exc:
                 raise CommandError(f"Bad BEIR input: {exc}") from exc
+            except EmbedderUnavailableError as exc:
+                raise CommandError(str(exc)) from exc
         self.stdout.write(
-            f"{scores.queries} queries over {scores.documents} documents "
+            f"{scores.mode}: {scores.queries} queries over {scores.documents} documents "
             f"({scores.passages} passages): nDCG@10 {scores.ndcg_at_10:.4f}  "
             f"Recall@10 {scores.recall_at_10:.4f}  Recall@100 {scores.recall_at_100:.4f}  "
             f"MRR@10 {scores.mrr_at_10:.4f}  latency p50 {scores.p50_ms} ms, p95 {scores.p95_ms} ms"

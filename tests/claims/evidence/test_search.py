@@ -60,15 +60,15 @@ def test_reindexing_keeps_the_index_in_step(library):
     ]
 
 
-def test_evaluate_retrieval_on_a_scifact_slice(shared_data, tmp_path, db):
+def _scifact_slice(shared_data, tmp_path, judgements, others):
     scifact = shared_data / "retrieval" / "scifact"
     qrels_lines = (scifact / "qrels_train.tsv").read_text().splitlines()
-    qrels = qrels_lines[:41]  # header + 40 judgements
+    qrels = qrels_lines[: judgements + 1]  # header + judgements
     wanted_queries = {line.split("\t")[0] for line in qrels[1:]}
     wanted_docs = {line.split("\t")[1] for line in qrels[1:]}
     corpus = [json.loads(line) for line in (scifact / "corpus.jsonl").read_text().splitlines()]
-    # The judged documents plus 300 others, so ranking has something to get wrong.
-    sample = [d for d in corpus if str(d["_id"]) in wanted_docs] + corpus[:300]
+    # The judged documents plus others, so ranking has something to get wrong.
+    sample = [d for d in corpus if str(d["_id"]) in wanted_docs] + corpus[:others]
     (tmp_path / "corpus.jsonl").write_text("\n".join(json.dumps(d) for d in sample))
     queries = [
         line
@@ -77,6 +77,10 @@ def test_evaluate_retrieval_on_a_scifact_slice(shared_data, tmp_path, db):
     ]
     (tmp_path / "queries.jsonl").write_text("\n".join(queries))
     (tmp_path / "qrels.tsv").write_text("\n".join(qrels) + "\n")
+    return len(queries)
+
+
+def _evaluate(tmp_path, mode):
     out = StringIO()
     call_command(
         "evaluate_retrieval",
@@ -86,10 +90,17 @@ def test_evaluate_retrieval_on_a_scifact_slice(shared_data, tmp_path, db):
         str(tmp_path / "queries.jsonl"),
         "--qrels",
         str(tmp_path / "qrels.tsv"),
+        "--mode",
+        mode,
         "--json",
         stdout=out,
     )
-    result = json.loads(out.getvalue().strip().splitlines()[-1])
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def test_evaluate_retrieval_on_a_scifact_slice(shared_data, tmp_path, db):
+    n_queries = _scifact_slice(shared_data, tmp_path, judgements=40, others=300)
+    result = _evaluate(tmp_path, "lexical")
     assert {
         "ndcg_at_10",
         "recall_at_10",
@@ -98,6 +109,19 @@ def test_evaluate_retrieval_on_a_scifact_slice(shared_data, tmp_path, db):
         "p50_ms",
         "p95_ms",
     } <= result.keys()
-    assert result["queries"] == len(queries)
+    assert result["queries"] == n_queries
     assert result["ndcg_at_10"] > 0.5
     assert SourcePassage.objects.count() == 0  # the scratch index was rolled back
+
+
+def test_evaluate_dense_and_hybrid_retrieval(shared_data, tmp_path, db, settings):
+    settings.VAR_DIR = tmp_path  # a cold vector cache
+    _scifact_slice(shared_data, tmp_path, judgements=15, others=40)
+    dense = _evaluate(tmp_path, "dense")
+    hybrid = _evaluate(tmp_path, "hybrid")  # reuses the cached vectors
+    assert dense["mode"] == "dense"
+    assert hybrid["mode"] == "hybrid"
+    assert dense["ndcg_at_10"] > 0.5
+    assert hybrid["ndcg_at_10"] > 0.5
+    assert list((tmp_path / "evaluation").glob("vectors-*.npy"))
+    assert SourcePassage.objects.count() == 0

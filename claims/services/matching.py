@@ -1,0 +1,82 @@
+"""Claim matching as a pipeline step: embed the new claim, compare it with reviewed claims,
+record the suggestion and, above the auto-link threshold, the cluster it joins.
+
+Which claims count as reviewed is the review app's business: a callable named in
+CLAIMDESK_MATCH_CANDIDATES returns them (a QuerySet of claims, or their ids), so this app
+never imports that one.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.module_loading import import_string
+
+from claims.evidence.embedder import DIMENSIONS, from_bytes, model_version, to_bytes
+from claims.evidence.hybrid import embed_query
+from claims.matching import Candidates, Match, best_match
+from claims.models import Claim
+
+logger = logging.getLogger(__name__)
+
+
+def match_candidates() -> QuerySet[Claim]:
+    """The claims a new claim may match, from the callable named in settings."""
+    found = import_string(settings.CLAIMDESK_MATCH_CANDIDATES)()
+    if isinstance(found, QuerySet):
+        return found
+    return Claim.objects.filter(pk__in=list(found))
+
+
+def _candidates(claim: Claim, model: str) -> Candidates:
+    rows = [
+        (pk, from_bytes(blob), entities, text)
+        for pk, blob, entities, text in match_candidates()
+        .exclude(pk=claim.pk)
+        .filter(embedding_model=model)
+        .values_list("id", "embedding", "entities", "self_contained_text")
+        if blob is not None
+    ]
+    vectors = np.zeros((len(rows), DIMENSIONS), dtype=np.float32)
+    for row, (_, vector, _, _) in enumerate(rows):
+        vectors[row] = vector
+    return Candidates(
+        ids=[r[0] for r in rows],
+        vectors=vectors,
+        entities=[list(r[2] or []) for r in rows],
+        texts=[r[3] for r in rows],
+    )
+
+
+def claim_match(*, claim: Claim) -> Match | None:
+    """Store the claim's embedding and its best match among reviewed claims (re-running gives
+    the same answer). Without the embedding model the claim simply goes unmatched."""
+    vector = embed_query(claim.self_contained_text)
+    if vector is None:
+        return None
+    model = model_version()
+    match = best_match(
+        text=claim.self_contained_text,
+        vector=vector,
+        entities=claim.entities or [],
+        candidates=_candidates(claim, model),
+        suggest_at=settings.CLAIMDESK_MATCH_SUGGEST_THRESHOLD,
+        link_at=settings.CLAIMDESK_MATCH_AUTOLINK_THRESHOLD,
+        min_words=settings.CLAIMDESK_MATCH_MIN_WORDS,
+    )
+    cluster_id = None
+    if match is not None and match.linked:
+        # Clusters are flat: joining a member joins its root, whose verdict the cluster shares.
+        root = Claim.objects.filter(pk=match.claim_id).values_list("cluster_id", flat=True).first()
+        cluster_id = root or match.claim_id
+    Claim.objects.filter(pk=claim.pk).update(
+        embedding=to_bytes(vector),
+        embedding_model=model,
+        similar_claim_id=match.claim_id if match else None,
+        similarity=match.score if match else None,
+        cluster_id=cluster_id,
+    )
+    return match
