@@ -23,6 +23,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key = api_key_check(credentials.strip())
         if key is None:
             raise exceptions.AuthenticationFailed("Unknown or revoked API key.")
+        if key.owner is not None and not key.owner.is_active:
+            raise exceptions.AuthenticationFailed("This key's user is deactivated.")
         return (key.owner or AnonymousUser()), key
 
     def authenticate_header(self, request: Request) -> str:

@@ -26,7 +26,8 @@ class ApiKey(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Deleting the user deletes their keys: a key must not outlive the person it acts as.
+        on_delete=models.CASCADE,
         related_name="api_keys",
         help_text="Acts as this user (webhook endpoints belong to them).",
     )

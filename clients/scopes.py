@@ -38,7 +38,13 @@ class HasScope(permissions.BasePermission):
     """
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        needed: str | None = getattr(view, "required_scopes", {}).get(request.method)
+        scopes: dict[str, str] = getattr(view, "required_scopes", {})
+        # HEAD runs the GET handler (status, ETag and length would tell what GET hides), and
+        # OPTIONS describes the view: both need what GET needs.
+        method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
+        needed = scopes.get(method or "")
+        if needed is None and scopes:
+            return False  # a view that names its scopes allows no other method
         if needed is None:
             return bool(request.user and request.user.is_authenticated) or isinstance(
                 request.auth, ApiKey

@@ -47,8 +47,8 @@ def _organisation() -> dict[str, Any]:
 def claimreview(item: ReviewItem) -> dict[str, Any]:
     """The item must be published, with claim, article and verdict loaded."""
     claim, article, verdict = item.claim, item.claim.article, item.verdict
-    if verdict is None or item.published_at is None:
-        raise ValueError("Only published claims with a verdict have a ClaimReview.")
+    if verdict is None:
+        raise ValueError("Only claims with a verdict have a ClaimReview.")
     rating: dict[str, Any] = {"@type": "Rating", "alternateName": verdict.name}
     if verdict.rating_value is not None:
         rating |= {
@@ -74,7 +74,7 @@ def claimreview(item: ReviewItem) -> dict[str, Any]:
         "itemReviewed": reviewed,
         "reviewRating": rating,
         "author": _organisation(),
-        "datePublished": item.published_at.date().isoformat(),
+        "datePublished": (item.published_at or item.updated_at).date().isoformat(),
         "inLanguage": article.language or "en",
     }
     if item.explanation:

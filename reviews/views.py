@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -44,6 +44,14 @@ from reviews.services import queue as queue_services
 QUEUE_PAGE_SIZE = 50
 
 
+def reviewer_required(view: Any) -> Any:
+    """Logged in, and in a reviewing role: the workspace shows unpublished claims, notes and
+    who did what, which other accounts (e.g. API-only users) must not see."""
+    return login_required(
+        permission_required("reviews.view_reviewitem", raise_exception=True)(view)
+    )
+
+
 def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # noqa: S101 — login_required guarantees a real user
@@ -58,7 +66,7 @@ def _queue_filters(params: QueryDict) -> tuple[QueueFilterForm, selectors.QueueF
     return form, form.filters(base)
 
 
-@login_required
+@reviewer_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -99,7 +107,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/queue.html", context)
 
 
-@login_required
+@reviewer_required
 @require_GET
 def queue_counts(request: HttpRequest) -> HttpResponse:
     """The per-view counts of the queue page, swapped into it by HTMX (out of band)."""
@@ -111,7 +119,7 @@ def queue_counts(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/_queue_counts.html", {"counts": rows})
 
 
-@login_required
+@reviewer_required
 @require_POST
 def take_next(request: HttpRequest) -> HttpResponse:
     try:
@@ -125,7 +133,7 @@ def take_next(request: HttpRequest) -> HttpResponse:
     return redirect("reviews:claim", item_id=item_id)
 
 
-@login_required
+@reviewer_required
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -165,7 +173,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
-@login_required
+@reviewer_required
 @require_POST
 def saved_view_save(request: HttpRequest) -> HttpResponse:
     form = SavedViewForm(request.POST)
@@ -181,7 +189,7 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('reviews:queue')}?{form.data.get('query', '')}")
 
 
-@login_required
+@reviewer_required
 @require_POST
 def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
     SavedView.objects.filter(pk=view_id, user=_user(request)).delete()
@@ -197,7 +205,7 @@ def _bars(rows: list[tuple[str, int, str, str]]) -> list[dict[str, Any]]:
     ]
 
 
-@login_required
+@reviewer_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     stats = selectors.dashboard()
@@ -221,7 +229,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/dashboard.html", {"stats": stats, "charts": charts})
 
 
-@login_required
+@reviewer_required
 def articles(request: HttpRequest) -> HttpResponse:
     page = Paginator(articles_with_progress(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(article, article_progress(article=article)) for article in page]
@@ -298,7 +306,7 @@ def _claim_action(
     return None, bound
 
 
-@login_required
+@reviewer_required
 @require_http_methods(["GET", "POST"])
 def claim_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.review_item_detail(item_id=item_id)
@@ -360,7 +368,7 @@ def claim_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, "reviews/claim_detail.html", context, status=http_status)
 
 
-@login_required
+@reviewer_required
 @require_GET
 def claim_history_export(request: HttpRequest, item_id: int, fmt: str) -> HttpResponseBase:
     """The claim's full trail as CSV or JSON Lines (one event per row)."""

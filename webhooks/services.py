@@ -318,6 +318,9 @@ def delivery_attempt(*, delivery_id: int) -> float | None:
     claimed = (
         WebhookDelivery.objects.filter(pk=delivery_id, state=WebhookDelivery.State.PENDING)
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        # A duplicate or early message (a sweep, a redelivery over a scheduled retry) must not
+        # attempt before the backoff says so.
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .update(locked_until=now + lease)
     )
     if not claimed:

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.api.views import ensure_body_within_limit
 from claims.errors import ApplicationError
 from claims.models import SourceDocument
 from claims.selectors import library_search, source_get, sources_with_index_state
@@ -87,6 +88,7 @@ class SourceListCreateApi(APIView):
         examples=[OpenApiExample("By URL", value={"url": "https://example.org/report"})],
     )
     def post(self, request: Request) -> Response:
+        ensure_body_within_limit(request)
         serializer = self.SourceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = source_submit(**serializer.validated_data)

@@ -123,14 +123,7 @@ class ArticleCreateApi(APIView):
         examples=[OpenApiExample("By URL", value={"url": "https://example.org/news/1"})],
     )
     def post(self, request: Request) -> Response:
-        limit = settings.CLAIMDESK_MAX_ARTICLE_BYTES
-        length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > limit + 64 * 1024:
-            raise ApplicationError(
-                f"The request body is {length} bytes; the limit is {limit} bytes.",
-                code="too_large",
-                status=413,
-            )
+        ensure_body_within_limit(request)
         content_type = request.content_type.split(";")[0].strip().lower()
         if content_type.startswith("text/"):
             body = decode_bytes(
@@ -152,6 +145,19 @@ class ArticleCreateApi(APIView):
         )
         return _article_response(
             request, article, status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
+        )
+
+
+def ensure_body_within_limit(request: Request) -> None:
+    """413 before reading a body larger than an article may be (DRF reads the stream itself,
+    so Django's own upload limit does not apply)."""
+    limit = settings.CLAIMDESK_MAX_ARTICLE_BYTES
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if length.isdigit() and int(length) > limit + 64 * 1024:
+        raise ApplicationError(
+            f"The request body is {length} bytes; the limit is {limit} bytes.",
+            code="too_large",
+            status=413,
         )
 
 

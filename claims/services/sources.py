@@ -9,7 +9,7 @@ from django.db import transaction
 from claims import dispatch
 from claims.errors import ApplicationError, PermanentError, TransientError
 from claims.extraction.segment import split_sentences
-from claims.http_client import fetch_text
+from claims.http_client import BlockedAddressError, fetch_text
 from claims.models import SourceDocument, SourcePassage
 from claims.text import content_hash, extract_from_html, extract_from_text, looks_like_html
 
@@ -85,6 +85,11 @@ def source_submit(
             raise ApplicationError("Send a url, html or text.", code="empty")
         try:
             body, url = fetch_text(url)
+        except BlockedAddressError as exc:
+            # Not the guard's own text: it names the internal address the host resolved to.
+            raise ApplicationError(
+                f"Could not fetch {url}: it resolves to a private address.", code="fetch_failed"
+            ) from exc
         except PermanentError as exc:
             raise ApplicationError(f"Could not fetch {url}: {exc}", code="fetch_failed") from exc
         except TransientError as exc:

@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.api.views import RawTextParser
+from claims.api.views import RawTextParser, ensure_body_within_limit
 from claims.services.factchecks import claimreviews_from_document, factchecks_import
 from claims.text import decode_bytes
 from clients.scopes import has_scope
@@ -42,7 +42,7 @@ from reviews.api.serializers import (
     VerdictOutputSerializer,
 )
 from reviews.claimreview import claimreview
-from reviews.models import ReviewItem, Verdict
+from reviews.models import ReviewItem, Status, Verdict
 
 READ = {"GET": "claims:read"}
 CLAIM_EXAMPLE = {
@@ -89,7 +89,11 @@ def _claims(request: Request) -> QuerySet[ReviewItem]:
     """The claims this caller may see, filtered by the query string (400 on a bad filter)."""
     items = selectors.api_claims(include_internal=_internal(request))
     status = request.query_params.get("status")
-    if status and status != "published" and not _internal(request):
+    if (
+        status
+        and not _internal(request)
+        and not Status.objects.filter(slug=status, is_published=True).exists()
+    ):
         raise PermissionDenied("Unpublished claims need the claims:read_all scope.")
     if not any(name in request.query_params for name in ClaimFilter.base_filters):
         return items  # most requests filter nothing: skip building and validating the form
@@ -190,8 +194,8 @@ class ClaimListApi(APIView):
             )
             or []
         )
-        response = paginator.get_paginated_response(claims_json(rows, internal=internal))
-        return _last_modified(response, max((r["updated_at"] for r in rows), default=None))
+        # ETag only: a claim that left the page would not move a Last-Modified date.
+        return paginator.get_paginated_response(claims_json(rows, internal=internal))
 
 
 class ClaimDetailApi(APIView):
@@ -451,6 +455,7 @@ class ClaimReviewImportApi(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
+        ensure_body_within_limit(request)
         if isinstance(request.data, dict) and "raw" in request.data:
             document = decode_bytes(request.data["raw"])
         else:

@@ -315,6 +315,7 @@ def _bulk_one(*, user: User, item_id: int, action: str, value: Any) -> None:
         tag: Tag = value
         if not item.tags.filter(pk=tag.pk).exists():
             item.tags.add(tag)
+            item.save(update_fields=["updated_at"])  # tags are part of what clients sync
             log(item, user, "tagged", {"tag": [None, tag.name]})
     elif action == "status":
         review_item_update(item_id=item_id, user=user, expected_version=item.version, status=value)

@@ -47,6 +47,11 @@ def _check_transition(item: ReviewItem, target: Status, user: User) -> None:
 def _check_publish(item: ReviewItem, user: User) -> None:
     if item.verdict is None:
         raise ApplicationError("Set a verdict before publishing.", code="verdict_required")
+    if item.decided_by_id is None:  # e.g. a verdict carried over from a matching claim
+        raise ApplicationError(
+            "A reviewer must confirm the verdict (save it) before publishing.",
+            code="verdict_unconfirmed",
+        )
     if settings.CLAIMDESK_PUBLISH_REQUIRES_SECOND_PERSON and item.decided_by_id == user.pk:
         raise ApplicationError(
             "Another editor must publish this claim: you set its verdict or explanation.",
@@ -148,6 +153,14 @@ def status_delete(*, status_id: int, move_to: Status | None, user: User) -> int:
         )
     if move_to is not None and move_to.pk == status.pk:
         raise ApplicationError("Move the claims to a different status.", code="invalid_target")
+    if count and move_to is not None and (status.is_published or move_to.is_published):
+        # Publishing and unpublishing go claim by claim (verdict, second person, the changes
+        # feed, webhooks), never as a side effect of tidying the workflow.
+        raise ApplicationError(
+            "Claims cannot be moved into or out of a published status this way; reopen or "
+            "publish them one by one.",
+            code="invalid_target",
+        )
     if count:
         assert move_to is not None  # noqa: S101 — checked above
         claim_ids = list(items.values_list("claim_id", flat=True))

@@ -81,3 +81,27 @@ def test_create_api_key_command_prints_the_key_once(db, capsys):
     plaintext = out.strip().splitlines()[-1]
     assert api_key_check(plaintext) is not None
     assert ApiKey.objects.get().hashed_key not in out
+
+
+def test_head_and_options_need_what_get_needs(workflow, key_client):
+    hooks_only = key_client("webhooks:manage")
+    assert hooks_only.head("/api/v1/claims").status_code == 403
+    assert hooks_only.head("/api/v1/search?q=sea").status_code == 403
+    assert hooks_only.options("/api/v1/claims").status_code == 403
+    assert key_client("claims:read").head("/api/v1/claims").status_code == 200
+
+
+def test_keys_of_deactivated_users_stop_working(workflow, settings):
+    from tests.factories import UserFactory
+
+    settings.CLAIMDESK_API_KEY_CACHE_S = 0  # as once the reuse window has passed
+    owner = UserFactory.create(username="partner")
+    _, plaintext = api_key_create(name="cms", scopes=["claims:read"], owner=owner)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {plaintext}")
+    assert client.get("/api/v1/claims").status_code == 200
+    owner.is_active = False
+    owner.save()
+    assert client.get("/api/v1/claims").status_code == 401
+    owner.delete()
+    assert not ApiKey.objects.exists()  # a key does not outlive its user

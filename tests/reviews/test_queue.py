@@ -198,3 +198,14 @@ def test_an_auto_linked_claim_starts_with_its_clusters_verdict(user, editor):
     queued = Activity.objects.get(claim=repeat, verb="queued")
     assert queued.changes["verdict"] == [None, f"False (from claim #{root.claim_id})"]
     assert [i.pk for i in similar_reviewed(claim=repeat)] == [root.pk]
+    # Nobody has confirmed the carried-over verdict yet: it cannot be published as it is.
+    hand_over(item, editor, "ready-to-publish")
+    item.refresh_from_db()
+    with pytest.raises(ApplicationError) as info:
+        review_item_update(
+            item_id=item.pk,
+            user=editor,
+            expected_version=item.version,
+            status=Status.objects.get(slug="published"),
+        )
+    assert info.value.code == "verdict_unconfirmed"

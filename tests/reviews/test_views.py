@@ -299,3 +299,10 @@ def test_queue_search_has_a_trigram_index_on_postgresql(logged_in, workflow):
     mine = ReviewItemFactory.create(claim__text="Unemployment hit 7 percent in Lisbon.")
     body = logged_in.get("/?q=LISBON").content.decode()
     assert f'href="/claims/{mine.pk}/"' in body
+
+
+def test_the_workspace_is_for_reviewers_only(client, workflow):
+    item = ReviewItemFactory.create()
+    client.force_login(UserFactory.create(username="api-only"))
+    for url in ("/", f"/claims/{item.pk}/", f"/claims/{item.pk}/history.csv", "/dashboard/"):
+        assert client.get(url).status_code == 403

@@ -156,3 +156,34 @@ def test_admin_asks_where_the_claims_of_a_deleted_status_go(client, workflow):
     assert {i.status.slug for i in ReviewItem.objects.filter(pk__in=[i.pk for i in items])} == {
         "in-progress"
     }
+
+
+def test_claims_cannot_be_moved_into_or_out_of_published_by_deleting_a_status(
+    workflow, editor, user
+):
+    ReviewItemFactory.create()
+    with pytest.raises(ApplicationError) as info:
+        status_delete(status_id=_status("unstarted").pk, move_to=_status("published"), user=editor)
+    assert info.value.code == "invalid_target"
+    publish(ReviewItemFactory.create(), checker=user, editor=editor)
+    with pytest.raises(ApplicationError):
+        status_delete(
+            status_id=_status("published").pk, move_to=_status("in-progress"), user=editor
+        )
+
+
+def test_claims_published_before_tracking_are_backfilled(workflow):
+    import importlib
+
+    from django.apps import apps
+
+    from reviews.models import PublicationChange
+
+    item = ReviewItemFactory.create(status=_status("published"), in_take_next=False)
+    assert item.published_at is None
+    importlib.import_module("reviews.migrations.0008_backfill_publication").backfill(apps, None)
+    item.refresh_from_db()
+    assert item.published_at == item.status_changed_at
+    assert list(PublicationChange.objects.values_list("claim_id", "event")) == [
+        (item.claim_id, "claim.published")
+    ]

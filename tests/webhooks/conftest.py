@@ -43,9 +43,11 @@ def endpoint(make_endpoint):
 
 
 @pytest.fixture
-def eager_retries():
+def eager_retries(webhook_settings):
     """Eager tasks re-run a retry at once, but only when errors do not propagate (otherwise
-    `self.retry()`'s Retry reaches the caller as an exception)."""
+    `self.retry()`'s Retry reaches the caller as an exception). With no backoff, so each
+    retry is also due at once (a delivery is not attempted before its next_attempt_at)."""
+    webhook_settings.CLAIMDESK_WEBHOOK_RETRY_BASE_S = 0
     celery_app.conf.task_eager_propagates = False
     yield
     celery_app.conf.task_eager_propagates = True

@@ -111,6 +111,11 @@ def _pending(endpoint) -> WebhookDelivery:
     return WebhookDelivery.objects.filter(endpoint=endpoint).latest("id")
 
 
+def _make_due(delivery: WebhookDelivery) -> None:
+    """Let the backoff pass (instead of waiting it out)."""
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+
+
 def test_500_and_timeout_are_retried_with_growing_delays_then_succeed(
     endpoint, local_server, webhook_settings
 ):
@@ -135,6 +140,9 @@ def test_500_and_timeout_are_retried_with_growing_delays_then_succeed(
     assert (delivery.last_status, delivery.last_error) == (500, "HTTP 500")
     assert delivery.next_attempt_at is not None
 
+    assert services.delivery_attempt(delivery_id=delivery.pk) is None  # not due yet: no attempt
+    assert len(local_server.received) == 1
+    _make_due(delivery)
     second = services.delivery_attempt(delivery_id=delivery.pk)
     delivery.refresh_from_db()
     assert second is not None
@@ -142,6 +150,7 @@ def test_500_and_timeout_are_retried_with_growing_delays_then_succeed(
     assert delivery.last_status is None
     assert "Timed out" in delivery.last_error
 
+    _make_due(delivery)
     assert services.delivery_attempt(delivery_id=delivery.pk) is None
     delivery.refresh_from_db()
     assert delivery.state == WebhookDelivery.State.SUCCEEDED
