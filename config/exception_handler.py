@@ -16,7 +16,7 @@ from claims.errors import ApplicationError
 PROBLEM_TYPE_BASE = "https://claimdesk.example/problems/"
 
 
-def _problem(status: int, code: str, detail: Any, extra: dict[str, Any] | None = None) -> Response:
+def _problem_body(status: int, code: str, detail: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + code,
         "title": code.replace("_", " ").capitalize(),
@@ -26,7 +26,11 @@ def _problem(status: int, code: str, detail: Any, extra: dict[str, Any] | None =
     }
     if not isinstance(detail, str):
         body["errors"] = detail  # field → messages, so clients can say which field to fix
-    body.update(extra or {})
+    return body
+
+
+def _problem(status: int, code: str, detail: Any, extra: dict[str, Any] | None = None) -> Response:
+    body = _problem_body(status, code, detail) | (extra or {})
     return Response(body, status=status, content_type="application/problem+json")
 
 
@@ -56,12 +60,6 @@ def claimdesk_exception_handler(exc: Exception, context: dict[str, Any]) -> Resp
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404 for URLs no view matched: problem details under /api/, the HTML page elsewhere."""
     if request.path.startswith("/api/"):
-        body = {
-            "type": PROBLEM_TYPE_BASE + "not_found",
-            "title": "Not found",
-            "status": 404,
-            "detail": f"No API resource at {request.path}.",
-            "code": "not_found",
-        }
+        body = _problem_body(404, "not_found", f"No API resource at {request.path}.")
         return JsonResponse(body, status=404, content_type="application/problem+json")
     return page_not_found(request, exception)

@@ -3,7 +3,6 @@ selectors, templates out. HTMX requests get the same views (partials where it sa
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
@@ -40,6 +39,7 @@ from reviews.forms import (
 from reviews.models import ReviewItem, SavedView, Status, Tag, Verdict
 from reviews.services import citations, workflow
 from reviews.services import queue as queue_services
+from reviews.streaming import csv_line_writer
 
 QUEUE_PAGE_SIZE = 50
 
@@ -396,13 +396,8 @@ def claim_history_export(request: HttpRequest, item_id: int, fmt: str) -> HttpRe
     return response
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_lines(rows: Any) -> Any:
-    writer = csv.writer(_Echo())
+    writer = csv_line_writer()
     yield writer.writerow(["at", "actor", "verb", "field", "before", "after"])
     for row in rows:
         for field, (before, after) in (row["changes"] or {"": [None, None]}).items():

@@ -6,7 +6,6 @@ Views are thin: selectors build the querysets, serializers shape the output.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -43,6 +42,7 @@ from reviews.api.serializers import (
 )
 from reviews.claimreview import claimreview
 from reviews.models import ReviewItem, Status, Verdict
+from reviews.streaming import csv_line_writer
 
 READ = {"GET": "claims:read"}
 CLAIM_EXAMPLE = {
@@ -95,9 +95,14 @@ def _claims(request: Request) -> QuerySet[ReviewItem]:
         and not Status.objects.filter(slug=status, is_published=True).exists()
     ):
         raise PermissionDenied("Unpublished claims need the claims:read_all scope.")
-    if not any(name in request.query_params for name in ClaimFilter.base_filters):
+    return _filtered(items, request.query_params)
+
+
+def _filtered(items: QuerySet[ReviewItem], params: Any) -> QuerySet[ReviewItem]:
+    """`items` narrowed by the ClaimFilter fields in `params` (400 naming a bad one)."""
+    if not any(name in params for name in ClaimFilter.base_filters):
         return items  # most requests filter nothing: skip building and validating the form
-    filterset = ClaimFilter(request.query_params, queryset=items, request=request)
+    filterset = ClaimFilter(params, queryset=items)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     filtered: QuerySet[ReviewItem] = filterset.qs
@@ -276,11 +281,8 @@ class ClaimReviewFeedApi(APIView):
             .order_by("id")
         )
         since = request.query_params.get("updated_since")
-        if since:
-            filterset = ClaimFilter({"updated_since": since}, queryset=items)
-            if not filterset.is_valid():
-                raise ValidationError(filterset.errors)
-            items = filterset.qs
+        if since:  # the feed takes this one filter
+            items = _filtered(items, {"updated_since": since})
         return StreamingHttpResponse(_feed(items.iterator(chunk_size=1000)), content_type=JSONLD)
 
 
@@ -400,15 +402,8 @@ class ClaimExportApi(APIView):
         return response
 
 
-class _Lines:
-    """A file-like object for csv.writer that hands back what it is given."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv(batches: Iterator[list[dict[str, Any]]]) -> Iterator[str]:
-    writer = csv.writer(_Lines())
+    writer = csv_line_writer()
     yield writer.writerow(EXPORT_COLUMNS)
     for batch in batches:
         yield "".join(writer.writerow(_csv_row(claim)) for claim in batch)
