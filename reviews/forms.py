@@ -92,6 +92,19 @@ class QueueFilterForm(forms.Form):
         return QueueFilters(**data)
 
 
+class IdListField(forms.Field):
+    """Claim ids from ticked checkboxes (one `ids` value each) or a comma-separated list."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        parts = [part for raw in value or [] for part in str(raw).split(",") if part.strip()]
+        try:
+            return [int(part) for part in parts]
+        except ValueError as exc:
+            raise forms.ValidationError("Ids must be numbers.") from exc
+
+
 class BulkActionForm(forms.Form):
     ACTIONS = [
         ("assign", "Assign to"),
@@ -100,9 +113,12 @@ class BulkActionForm(forms.Form):
         ("verdict", "Set verdict"),
     ]
     action = forms.ChoiceField(choices=ACTIONS)
-    ids = forms.CharField(required=False, help_text="Comma-separated review item ids.")
+    ids = IdListField(required=False)
     all_matching = forms.BooleanField(required=False)
     query = forms.CharField(required=False, max_length=2000)
+    # With all_matching: how many claims the person was shown the action would change. The
+    # filter is run again on apply, and a different count is refused (the queue moved on).
+    expected_count = forms.IntegerField(required=False, min_value=0)
     assignee = forms.ModelChoiceField(
         queryset=User.objects.filter(is_active=True), required=False, to_field_name="username"
     )
@@ -113,13 +129,6 @@ class BulkActionForm(forms.Form):
     verdict = forms.ModelChoiceField(
         queryset=Verdict.objects.all(), required=False, to_field_name="slug"
     )
-
-    def clean_ids(self) -> list[int]:
-        raw: str = self.cleaned_data["ids"]
-        try:
-            return [int(part) for part in raw.split(",") if part.strip()]
-        except ValueError as exc:
-            raise forms.ValidationError("Ids must be numbers.") from exc
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -133,6 +142,16 @@ class BulkActionForm(forms.Form):
     def value(self) -> Any:
         """The action's argument: a user, a tag name, a status or a verdict."""
         return self.cleaned_data[self.cleaned_data["action"]]
+
+    def describe_action(self) -> str:
+        """The action in words, for the confirmation: "Tag “Health”", "Set verdict “False”"."""
+        data = self.cleaned_data
+        label = dict(self.ACTIONS)[data["action"]]
+        value = self.value()
+        if data["action"] == "assign":
+            return f"{label} {value.get_username()}" if value else "Unassign"
+        name = value.name if hasattr(value, "name") else value
+        return f"{label} “{name}”"
 
 
 class SavedViewForm(forms.Form):

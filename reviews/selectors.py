@@ -41,6 +41,29 @@ class QueueFilters:
     sort: str = "priority"
     open_only: bool = False  # leave out published claims
 
+    def describe(self) -> str:
+        """The filter in words, for confirmations: "text ‘Korean’, status ‘unstarted’"."""
+        assignee = {"me": "assigned to me", "none": "unassigned"}.get(
+            self.assignee, f"assigned to {self.assignee}"
+        )
+        parts = [
+            (self.q, f"text ‘{self.q}’"),
+            (self.status, f"status ‘{self.status}’"),
+            (
+                self.verdict,
+                "no verdict yet" if self.verdict == "none" else f"verdict ‘{self.verdict}’",
+            ),
+            (self.assignee, assignee),
+            (self.language, f"language ‘{self.language}’"),
+            (self.outlet, f"outlet ‘{self.outlet}’"),
+            (self.speaker, f"speaker ‘{self.speaker}’"),
+            (self.tag, f"tag ‘{self.tag}’"),
+            (self.date_from, f"from {self.date_from}"),
+            (self.date_to, f"to {self.date_to}"),
+            (self.open_only, "not published"),
+        ]
+        return ", ".join(words for value, words in parts if value) or "no filter (the whole queue)"
+
 
 # Views everyone has, next to the ones they save themselves.
 BUILTIN_VIEWS: dict[str, tuple[str, dict[str, Any]]] = {

@@ -133,9 +133,39 @@ def take_next(request: HttpRequest) -> HttpResponse:
     return redirect("reviews:claim", item_id=item_id)
 
 
+# The fields of the bulk form a confirmation page carries over to the final submit.
+_BULK_CARRIED = ("action", "status", "verdict", "tag", "assignee", "query")
+
+
+def _bulk_confirm(
+    request: HttpRequest,
+    form: BulkActionForm,
+    filters: selectors.QueueFilters,
+    *,
+    count: int,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """Ask before a bulk action over a whole filter, naming the count and the filter."""
+    context = {
+        "action": form.describe_action(),
+        "count": count,
+        "scope": filters.describe(),
+        "carried": [(name, request.POST[name]) for name in _BULK_CARRIED if request.POST.get(name)],
+        "back": f"{reverse('reviews:queue')}?{form.cleaned_data['query']}",
+        "error": error,
+    }
+    return render(request, "reviews/bulk_confirm.html", context, status=status)
+
+
 @reviewer_required
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
+    """Bulk actions over ticked claims, or over all claims matching the filter on screen.
+
+    The second kind takes two steps: the first shows how many claims the filter matches and
+    asks; the second applies only if the filter still matches that many (else 409).
+    """
     user = _user(request)
     form = BulkActionForm(request.POST)
     back = f"{reverse('reviews:queue')}?{request.POST.get('query', '')}"
@@ -143,33 +173,42 @@ def bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(back)
     data = form.cleaned_data
+    _, filters = _queue_filters(QueryDict(data["query"]))
+    if data["all_matching"] and data["expected_count"] is None:
+        count = selectors.queue_items(user=user, filters=filters).count()
+        return _bulk_confirm(request, form, filters, count=count)
     try:
         value = form.value()
         if data["action"] == "tag":
             value = queue_services.tag_for_name(value)
-        ids: list[int] = data["ids"]
         if data["all_matching"]:
-            _, filters = _queue_filters(QueryDict(data["query"]))
-            matching = selectors.queue_items(user=user, filters=filters)
-            ids = list(matching.values_list("pk", flat=True))
-        if len(ids) > queue_services.BULK_IN_REQUEST_LIMIT:
-            queue_services.review_items_bulk_enqueue(
-                user=user, item_ids=ids, action=data["action"], value=value
+            outcome = queue_services.review_items_bulk_matching(
+                user=user,
+                filters=filters,
+                expected_count=data["expected_count"],
+                action=data["action"],
+                value=value,
             )
-            messages.success(
-                request,
-                f"Applying to {len(ids)} claims in the background; each claim's history "
-                "shows the change when it is done.",
+        else:
+            outcome = queue_services.review_items_bulk_apply(
+                user=user, item_ids=data["ids"], action=data["action"], value=value
             )
-            return redirect(back)
-        result = queue_services.review_items_bulk(
-            user=user, items=ids, action=data["action"], value=value
-        )
     except ApplicationError as exc:
+        if exc.code == "bulk_count_changed":
+            count = exc.extra["count"]
+            return _bulk_confirm(request, form, filters, count=count, error=exc.message, status=409)
         messages.error(request, exc.message)
         return redirect(back)
-    skipped = f"; {result['skipped']} skipped (not allowed for them)" if result["skipped"] else ""
-    messages.success(request, f"Updated {result['done']} claims{skipped}.")
+    if outcome.queued:
+        messages.success(
+            request,
+            f"Applying to {outcome.queued} claims in the background; each claim's history "
+            "shows the change when it is done.",
+        )
+    else:
+        skipped = f"; {outcome.skipped} skipped (not allowed for them)" if outcome.skipped else ""
+        plural = "" if outcome.done == 1 else "s"
+        messages.success(request, f"Updated {outcome.done} claim{plural}{skipped}.")
     return redirect(back)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -16,7 +17,7 @@ from django.utils.text import slugify
 
 from claims.errors import ApplicationError
 from claims.models import Article, Claim
-from reviews import roles
+from reviews import roles, selectors
 from reviews.models import Activity, ReviewItem, Status, Tag, Verdict
 from reviews.services.common import hold, lease_end, lock_item, log
 from reviews.services.priority import claim_priority, trending_counts
@@ -269,6 +270,50 @@ def review_items_bulk(
                 raise  # the user lacks the role: say so once, rather than skip every row
             skipped += 1
     return {"done": done, "skipped": skipped}
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    done: int = 0
+    skipped: int = 0
+    queued: int = 0  # claims handed to background tasks (see review_items_bulk_enqueue)
+
+
+def review_items_bulk_apply(
+    *, user: User, item_ids: list[int], action: str, value: Any
+) -> BulkOutcome:
+    """A bulk action over ids: in the request when small, else as background chunks."""
+    if len(item_ids) > BULK_IN_REQUEST_LIMIT:
+        review_items_bulk_enqueue(user=user, item_ids=item_ids, action=action, value=value)
+        return BulkOutcome(queued=len(item_ids))
+    result = review_items_bulk(user=user, items=item_ids, action=action, value=value)
+    return BulkOutcome(done=result["done"], skipped=result["skipped"])
+
+
+def review_items_bulk_matching(
+    *,
+    user: User,
+    filters: selectors.QueueFilters,
+    expected_count: int,
+    action: str,
+    value: Any,
+) -> BulkOutcome:
+    """A bulk action over every claim matching `filters`, as the person confirmed it.
+
+    The filter is run again here; if it no longer matches `expected_count` claims (the count the
+    person was shown), nothing is changed: a bulk status or verdict over a set nobody saw would
+    rewrite claims by surprise.
+    """
+    ids = list(selectors.queue_items(user=user, filters=filters).values_list("pk", flat=True))
+    if len(ids) != expected_count:
+        raise ApplicationError(
+            f"The filter now matches {len(ids)} claim{'s' if len(ids) != 1 else ''}, not the "
+            f"{expected_count} you confirmed; nothing was changed.",
+            code="bulk_count_changed",
+            status=409,
+            extra={"count": len(ids)},
+        )
+    return review_items_bulk_apply(user=user, item_ids=ids, action=action, value=value)
 
 
 def review_items_bulk_enqueue(

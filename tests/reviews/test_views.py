@@ -187,25 +187,83 @@ def test_saved_views_are_per_user(logged_in, client, workflow):
     assert 'href="?speaker=rossi"' not in client.get("/").content.decode()
 
 
-def test_bulk_action_over_a_selection_and_over_a_filter(logged_in, workflow):
+def test_bulk_action_over_ticked_rows(logged_in, workflow):
     items = ReviewItemFactory.create_batch(3)
+    # Each ticked checkbox sends its own `ids` value; every one of them counts.
     response = logged_in.post(
-        "/bulk/", {"action": "tag", "tag": "Health", "ids": f"{items[0].pk},{items[1].pk}"}
+        "/bulk/", {"action": "tag", "tag": "Health", "ids": [items[0].pk, items[1].pk]}
     )
     assert response.status_code == 302
-    assert ReviewItem.objects.filter(tags__slug="health").count() == 2
-    logged_in.post(
-        "/bulk/",
-        {
-            "action": "verdict",
-            "verdict": "not-check-worthy",
-            "all_matching": "1",
-            "query": "tag=health",
-        },
-    )
-    assert ReviewItem.objects.filter(verdict__slug="not-check-worthy").count() == 2
+    assert set(ReviewItem.objects.filter(tags__slug="health").values_list("pk", flat=True)) == {
+        items[0].pk,
+        items[1].pk,
+    }
     response = logged_in.post("/bulk/", {"action": "status", "ids": "1"}, follow=True)
     assert "Choose a value" in response.content.decode()
+
+
+def test_bulk_over_a_filter_asks_with_the_count_then_changes_only_the_matching_claims(
+    logged_in, workflow
+):
+    korean = ReviewItemFactory.create(claim__text="Korean exports rose 8% last year.")
+    others = ReviewItemFactory.create_batch(3)
+    form = {
+        "action": "verdict",
+        "verdict": "not-check-worthy",
+        "all_matching": "1",
+        "query": "q=Korean&status=&page=",
+    }
+    confirm = logged_in.post("/bulk/", form)
+    assert confirm.status_code == 200
+    text = confirm.content.decode()
+    assert "apply to <strong>1 claim</strong> matching: text ‘Korean’?" in text
+    assert 'name="expected_count" value="1"' in text
+    assert not ReviewItem.objects.filter(verdict__isnull=False).exists()  # asking changes nothing
+
+    response = logged_in.post("/bulk/", {**form, "expected_count": "1"}, follow=True)
+    assert "Updated 1 claim." in response.content.decode()
+    changed = ReviewItem.objects.filter(verdict__slug="not-check-worthy")
+    assert list(changed.values_list("pk", flat=True)) == [korean.pk]
+    assert all(ReviewItem.objects.get(pk=o.pk).verdict is None for o in others)
+
+
+def test_bulk_over_a_filter_refuses_a_count_other_than_the_one_confirmed(logged_in, workflow):
+    ReviewItemFactory.create(claim__text="Korean exports rose 8% last year.")
+    form = {"action": "tag", "tag": "Trade", "all_matching": "1", "query": "q=Korean"}
+    ReviewItemFactory.create(claim__text="Korean imports fell 3%.")  # arrives after the confirm
+    response = logged_in.post("/bulk/", {**form, "expected_count": "1"})
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "now matches 2 claims, not the 1 you confirmed; nothing was changed" in text
+    assert 'name="expected_count" value="2"' in text  # the page asks again with the new count
+    assert not ReviewItem.objects.filter(tags__slug="trade").exists()
+
+
+def test_bulk_confirmation_describes_views_and_filters(logged_in, workflow):
+    ReviewItemFactory.create()
+    response = logged_in.post(
+        "/bulk/",
+        {
+            "action": "tag",
+            "tag": "Budget",
+            "all_matching": "1",
+            "query": "view=unassigned&speaker=Rossi&verdict=none",
+        },
+    )
+    assert (
+        "matching: no verdict yet, unassigned, speaker ‘Rossi’, not published?"
+        in response.content.decode()
+    )
+    assert not ReviewItem.objects.filter(tags__slug="budget").exists()  # nor a tag made early
+
+
+def test_queue_results_carry_the_filter_they_show(logged_in, workflow):
+    """The hidden filter of the bulk and saved-view forms lives in the partial that HTMX swaps
+    on every filter change, so it is the filter on screen (the bug: it kept the page's first)."""
+    partial = logged_in.get("/?q=Korean&status=", headers={"HX-Request": "true"})
+    text = partial.content.decode()
+    assert 'name="query" value="q=Korean&amp;status=" form="bulk-form"' in text
+    assert 'name="query" value="q=Korean&amp;status=" form="saved-view-form"' in text
 
 
 def test_large_bulk_actions_run_in_background_chunks(
@@ -217,7 +275,13 @@ def test_large_bulk_actions_run_in_background_chunks(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = logged_in.post(
             "/bulk/",
-            {"action": "tag", "tag": "Budget", "all_matching": "1", "query": ""},
+            {
+                "action": "tag",
+                "tag": "Budget",
+                "all_matching": "1",
+                "query": "",
+                "expected_count": "5",
+            },
             follow=True,
         )
     assert "Applying to 5 claims in the background" in response.content.decode()
