@@ -58,8 +58,8 @@ def main() -> int:
 
     from claims.extraction import ClaimEngine, get_extractor
     from claims.extraction.checkworthiness import read_checkthat_tsv
-    from claims.extraction.segment import split_sentences
-    from claims.text import extract_from_html, extract_from_text
+    from core.segment import split_sentences
+    from core.text import extract_from_html, extract_from_text
 
     rss_before = psutil.Process().memory_info().rss
     started = time.perf_counter()

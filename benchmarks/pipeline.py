@@ -70,11 +70,11 @@ def main() -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from claims.extraction.segment import split_sentences
     from claims.models import Article, Claim
     from claims.services.articles import article_submit
-    from claims.text import extract_from_html, extract_from_text
     from config.celery_app import app as celery_app
+    from core.segment import split_sentences
+    from core.text import extract_from_html, extract_from_text
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 — discard output

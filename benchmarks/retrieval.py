@@ -43,7 +43,7 @@ INSERT_BATCH = 5000
 
 
 def _sentences(corpus: Path) -> list[str]:
-    from claims.extraction.segment import split_sentences
+    from core.segment import split_sentences
 
     out: list[str] = []
     with corpus.open(encoding="utf-8") as handle:
@@ -80,10 +80,10 @@ def _worker(step: str, sample: int) -> int:
     import django
 
     django.setup()
-    from claims.evidence.dense import passage_index_refresh
-    from claims.evidence.search import refresh_lexical_stats
-    from claims.models import SourcePassage
-    from claims.services.indexing import passages_embed
+    from library.evidence.dense import passage_index_refresh
+    from library.evidence.search import refresh_lexical_stats
+    from library.models import SourcePassage
+    from library.services.indexing import passages_embed
 
     started = time.perf_counter()
     if step == "embed":
@@ -160,11 +160,11 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from claims.evidence.dense import dense_search
-    from claims.evidence.embedder import get_embedder, model_version, to_bytes
-    from claims.evidence.hybrid import embed_query, hybrid_search
-    from claims.evidence.search import lexical_search
-    from claims.models import PassageEmbedding, SourceDocument, SourcePassage
+    from library.evidence.dense import dense_search
+    from library.evidence.embedder import get_embedder, model_version, to_bytes
+    from library.evidence.hybrid import embed_query, hybrid_search
+    from library.evidence.search import lexical_search
+    from library.models import PassageEmbedding, SourceDocument, SourcePassage
 
     call_command("migrate", verbosity=0)
     rng = random.Random(5)

@@ -9,13 +9,11 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from claims.errors import ApplicationError
-from claims.models import Article, ArticleSentence, Claim, Evidence, SourceDocument
+from claims.models import Article, ArticleSentence, Claim, Evidence
 from claims.selectors import article_progress, articles_with_progress
 from claims.services.articles import article_retry, article_submit
 from claims.services.sentences import sentence_promote
-from claims.services.sources import source_document_upsert, source_passages_rebuild
-from claims.text import content_hash
+from core.errors import ApplicationError
 
 
 class ArticleSubmitForm(forms.ModelForm[Article]):
@@ -106,35 +104,6 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
     search_fields = ["text", "speaker"]
     raw_id_fields = ["article"]
     inlines = [EvidenceInline]
-
-
-@admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin[SourceDocument]):
-    list_display = ["title", "publisher", "licence", "created_at"]
-    search_fields = ["title", "url"]
-    exclude = ["content_hash"]
-
-    def save_model(
-        self, request: HttpRequest, obj: SourceDocument, form: Any, change: bool
-    ) -> None:
-        """Saved through the service, so the passages (and the search index) follow the text."""
-        if change:
-            obj.content_hash = content_hash(obj.text)
-            super().save_model(request, obj, form, change)
-            source_passages_rebuild(document=obj)
-            return
-        try:
-            saved = source_document_upsert(
-                url=obj.url,
-                title=obj.title,
-                text=obj.text,
-                publisher=obj.publisher,
-                licence=obj.licence,
-                published_at=obj.published_at,
-            )
-        except ApplicationError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        obj.pk = saved.pk
 
 
 @admin.register(ArticleSentence)

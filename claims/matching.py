@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from claims.evidence.embedder import Vectors
+from library.evidence.embedder import Vectors
 
 # Weight of entity overlap (Jaccard) in the score when both claims name entities.
 ENTITY_WEIGHT = 0.15

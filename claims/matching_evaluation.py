@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claims.evidence.embedder import get_embedder
-from claims.evidence.evaluation import read_jsonl
 from claims.extraction.rules import entities
 from claims.matching import Candidates, best_match, same_content, word_count
+from library.evidence.embedder import get_embedder
+from library.evidence.evaluation import read_jsonl
 
 SWEEP = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 

@@ -130,7 +130,7 @@ class Claim(models.Model):
     )
     # Providers that failed while gathering, so reviewers know the list may be incomplete.
     evidence_errors = models.JSONField(default=list, blank=True)
-    # Sentence embedding (float32 bytes, claims.evidence.embedder) and the model that made it,
+    # Sentence embedding (float32 bytes, library.evidence.embedder) and the model that made it,
     # written when evidence is gathered; claim matching compares them.
     embedding = models.BinaryField(null=True, blank=True, editable=False)
     embedding_model = models.CharField(max_length=64, blank=True, db_index=True)
@@ -190,89 +190,6 @@ class ArticleSentence(models.Model):
         return self.article.text[self.start : self.end]
 
 
-class SourceDocument(models.Model):
-    """A reference document in the newsroom's source library (saved pages, reports, wikis)."""
-
-    title = models.CharField(max_length=500)
-    # Blank for documents that came as files; those are identified by their content hash.
-    url = models.URLField(max_length=2048, blank=True)
-    content_hash = models.CharField(max_length=64, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    licence = models.CharField(max_length=100, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    text = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_unique_url"),
-            models.UniqueConstraint(
-                fields=["content_hash"],
-                condition=Q(url=""),
-                name="source_unique_unlinked_content",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class SourcePassage(models.Model):
-    """A searchable span of a source document (offsets index `SourceDocument.text`)."""
-
-    document = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="passages")
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    text = models.TextField()
-
-    class Meta:
-        ordering = ["document_id", "start"]
-        constraints = [
-            models.UniqueConstraint(fields=["document", "start"], name="passage_unique_start")
-        ]
-
-    def __str__(self) -> str:
-        return self.text[:80]
-
-
-class PassageEmbedding(models.Model):
-    """A passage's sentence embedding: the source of truth the ANN index is rebuilt from.
-
-    A table of its own so that writing vectors never rewrites the passage row (and with it the
-    full-text index entry), and a passage's embedding goes when the passage does."""
-
-    passage = models.OneToOneField(
-        SourcePassage, primary_key=True, on_delete=models.CASCADE, related_name="embedding"
-    )
-    model = models.CharField(max_length=64, db_index=True)
-    vector = models.BinaryField(help_text="float32 little-endian, unit length.")
-
-    def __str__(self) -> str:
-        return f"passage {self.passage_id} ({self.model})"
-
-
-class FactCheck(models.Model):
-    """A published fact-check (schema.org ClaimReview) imported from a page, a feed or a
-    provider: the "has this been checked before?" library."""
-
-    url = models.URLField(max_length=2048, unique=True)
-    claim_reviewed = models.TextField()
-    rating = models.CharField(max_length=200, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    language = models.CharField(max_length=16, blank=True)
-    claimant = models.CharField(max_length=200, blank=True)
-    appearance_url = models.URLField(max_length=2048, blank=True)
-    raw = models.JSONField(default=dict, help_text="The ClaimReview as imported.")
-    imported_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["-published_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.rating or 'rated'}: {self.claim_reviewed[:70]}"
-
-
 class Evidence(models.Model):
     """A candidate source for a claim, found by a provider: a hint for reviewers, not a verdict."""
 
@@ -292,7 +209,7 @@ class Evidence(models.Model):
     stance = models.CharField(max_length=8, choices=Stance.choices, blank=True, default="")
     stance_confidence = models.FloatField(null=True, blank=True)
     passage = models.ForeignKey(
-        SourcePassage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "library.SourcePassage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
     # For earlier fact-checks of the same or a similar claim: the verdict they gave.

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from claims.evidence.embedder import EmbedderUnavailableError, model_version
-from claims.evidence.hybrid import hybrid_search
-from claims.evidence.terms import query_terms
-from claims.models import Article, Claim, SourceDocument, SourcePassage
+from claims.models import Article, Claim
 
 
 @dataclass(frozen=True)
@@ -60,55 +56,3 @@ def claims_with_evidence() -> QuerySet[Claim]:
     """Claims whose evidence step is over: the default pool for claim matching until the
     review app names its own (CLAIMDESK_MATCH_CANDIDATES)."""
     return Claim.objects.exclude(evidence_state=Claim.EvidenceState.PENDING)
-
-
-def sources_with_index_state() -> QuerySet[SourceDocument]:
-    """Library documents newest first, with passage counts and how many have a vector from
-    the current model, counted in the same query. The full text stays in the database."""
-    try:
-        model = model_version()
-    except EmbedderUnavailableError:
-        model = ""
-    return (
-        SourceDocument.objects.defer("text")
-        .annotate(
-            n_passages=Count("passages", distinct=True),
-            n_embedded=Count("passages", filter=Q(passages__embedding__model=model), distinct=True),
-        )
-        .order_by("-created_at", "-id")
-    )
-
-
-def source_get(*, source_id: int) -> SourceDocument | None:
-    return sources_with_index_state().filter(pk=source_id).first()
-
-
-@dataclass(frozen=True)
-class PassageHit:
-    passage: SourcePassage
-    score: float
-    highlights: list[tuple[int, int]]  # (start, end) offsets in passage.text
-
-
-def _highlights(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Where the query's terms (or words they begin, as stems do) occur in the passage."""
-    if not terms:
-        return []
-    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\w*", re.IGNORECASE)
-    return [match.span() for match in pattern.finditer(text)]
-
-
-def library_search(*, query: str, limit: int) -> list[PassageHit]:
-    """Reviewers' search box: the same hybrid retrieval the evidence step uses."""
-    hits = hybrid_search(query, limit=limit)
-    rows = (
-        SourcePassage.objects.select_related("document")
-        .defer("document__text")
-        .in_bulk([pid for pid, _ in hits])
-    )
-    terms = query_terms(query, max_terms=32)
-    return [
-        PassageHit(passage=rows[pid], score=score, highlights=_highlights(rows[pid].text, terms))
-        for pid, score in hits
-        if pid in rows  # the ANN index may still name a passage deleted since its refresh
-    ]

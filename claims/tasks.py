@@ -11,14 +11,9 @@ from typing import Any
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
-from django.core.cache import cache
 
-from claims import dispatch
-from claims.errors import TransientError
-from claims.evidence.dense import passage_index_refresh
-from claims.evidence.search import refresh_lexical_stats
-from claims.services import indexing, pipeline
+from claims.services import pipeline
+from core.errors import TransientError
 
 
 class PipelineTask(Task):  # type: ignore[type-arg]
@@ -59,27 +54,6 @@ def claim_gather_evidence(*, claim_id: int) -> None:
 @shared_task(base=PipelineTask, name="claims.article_finish")
 def article_finish(*, article_id: int) -> None:
     pipeline.article_finish(article_id=article_id)
-
-
-@shared_task(name="claims.library_refresh_stats", acks_late=True)
-def library_refresh_stats() -> None:
-    refresh_lexical_stats()
-
-
-@shared_task(name="claims.source_document_index", acks_late=True)
-def source_document_index(*, document_id: int) -> None:
-    indexing.source_document_index(document_id=document_id)
-
-
-@shared_task(name="claims.library_index_missing", acks_late=True)
-def library_index_missing() -> int:
-    return indexing.library_index_missing(limit=settings.CLAIMDESK_EMBED_BATCH * 100)
-
-
-@shared_task(name="claims.dense_index_refresh", acks_late=True)
-def dense_index_refresh() -> None:
-    cache.delete(dispatch.DENSE_REFRESH_PENDING)  # vectors written from now on need a new run
-    passage_index_refresh()
 
 
 @shared_task(name="claims.pipeline_sweep_stuck", acks_late=True)

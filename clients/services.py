@@ -12,8 +12,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from claims.errors import ApplicationError
 from clients.models import SCOPES, ApiKey
+from core.errors import ApplicationError
 
 KEY_PREFIX = "cdk_"
 # last_used_at is written at most this often per key, not on every request.

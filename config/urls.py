@@ -8,6 +8,7 @@ from reviews.public_views import FactCheckSitemap, fact_check
 api_v1 = (
     [
         path("", include("claims.api.urls")),
+        path("", include("library.api.urls")),
         path("", include("reviews.api.urls")),
         path("", include("webhooks.api.urls")),
     ],
@@ -31,4 +32,4 @@ urlpatterns = [
     path("", include("reviews.urls")),
 ]
 
-handler404 = "config.exception_handler.not_found"
+handler404 = "core.problems.not_found"

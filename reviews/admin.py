@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from claims.errors import ApplicationError
+from core.errors import ApplicationError
 from reviews.models import Activity, Citation, Note, ReviewItem, SavedView, Status, Tag, Verdict
 from reviews.services import workflow
 

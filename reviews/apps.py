@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = "Review queue"
+
+    def ready(self) -> None:
+        # Services enqueue tasks by name (core.tasks); the names must be registered.
+        from reviews import tasks  # noqa: F401

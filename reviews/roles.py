@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 
-from claims.errors import ApplicationError
+from core.errors import ApplicationError
 
 REVIEW = "reviews.change_reviewitem"
 PUBLISH = "reviews.publish_reviewitem"

@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import Task, shared_task
 
-from claims.errors import TransientError
+from core.errors import TransientError
 from reviews.services import citations, queue
 
 

@@ -25,8 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from claims.errors import ApplicationError
 from claims.selectors import article_progress, articles_with_progress
+from core.errors import ApplicationError
 from reviews import roles, selectors
 from reviews.forms import (
     BulkActionForm,

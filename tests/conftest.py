@@ -31,7 +31,7 @@ def _fresh_queue_counts() -> None:
 @pytest.fixture(autouse=True)
 def _no_pending_dense_refresh() -> None:
     """A test that queued an index refresh without running it must not stop the next test's."""
-    from claims.dispatch import DENSE_REFRESH_PENDING
+    from library.dispatch import DENSE_REFRESH_PENDING
 
     cache.delete(DENSE_REFRESH_PENDING)
 

@@ -5,7 +5,8 @@ from io import StringIO
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from claims.models import Article, Claim, Evidence, SourceDocument
+from claims.models import Article, Claim, Evidence
+from library.models import SourceDocument
 from reviews.models import ReviewItem
 
 

@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from claims.errors import ApplicationError
+from core.errors import ApplicationError
 from webhooks import services
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 

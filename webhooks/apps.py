@@ -6,3 +6,7 @@ class WebhooksConfig(AppConfig):
 
     name = "webhooks"
     verbose_name = "Webhooks"
+
+    def ready(self) -> None:
+        # Services enqueue tasks by name (core.tasks); the names must be registered.
+        from webhooks import tasks  # noqa: F401

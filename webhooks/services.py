@@ -13,7 +13,6 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,8 +22,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims import http_client
-from claims.errors import ApplicationError, PermanentError, TransientError
+from core import http_client
+from core.errors import ApplicationError, PermanentError, TransientError
+from core.tasks import enqueue_on_commit
 from webhooks import signing
 from webhooks.models import PING_EVENT, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -170,10 +170,7 @@ def _delivery_build(
 
 
 def _enqueue(delivery_id: int) -> None:
-    # Imported here: the task module imports this one.
-    from webhooks import tasks
-
-    transaction.on_commit(partial(tasks.deliver.delay, delivery_id=delivery_id))
+    enqueue_on_commit("webhooks.deliver", delivery_id=delivery_id)
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import parsers, serializers, status
@@ -13,22 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.errors import ApplicationError
 from claims.models import Article
 from claims.selectors import ArticleProgress, article_get, article_progress
 from claims.services.articles import article_retry, article_submit
-from claims.text import decode_bytes
-
-
-class RawTextParser(parsers.BaseParser):
-    """Accept a page or text as the raw body, whatever its encoding (decoded in the view)."""
-
-    media_type = "text/*"
-
-    def parse(
-        self, stream: Any, media_type: str | None = None, parser_context: Any = None
-    ) -> dict[str, bytes]:
-        return {"raw": bytes(stream.read()) if stream is not None else b""}
+from core.api import RawTextParser, ensure_body_within_limit, raw_body_text
+from core.errors import ApplicationError
 
 
 class ArticleOutputSerializer(serializers.Serializer[Any]):
@@ -126,9 +114,7 @@ class ArticleCreateApi(APIView):
         ensure_body_within_limit(request)
         content_type = request.content_type.split(";")[0].strip().lower()
         if content_type.startswith("text/"):
-            body = decode_bytes(
-                request.data["raw"], request.encoding or _charset(request.content_type)
-            )
+            body = raw_body_text(request)
             fields = {"html" if content_type == "text/html" else "text": body}
             fields["url"] = request.query_params.get("url", "")
         elif content_type == "application/json":
@@ -146,27 +132,6 @@ class ArticleCreateApi(APIView):
         return _article_response(
             request, article, status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
         )
-
-
-def ensure_body_within_limit(request: Request) -> None:
-    """413 before reading a body larger than an article may be (DRF reads the stream itself,
-    so Django's own upload limit does not apply)."""
-    limit = settings.CLAIMDESK_MAX_ARTICLE_BYTES
-    length = request.META.get("CONTENT_LENGTH") or "0"
-    if length.isdigit() and int(length) > limit + 64 * 1024:
-        raise ApplicationError(
-            f"The request body is {length} bytes; the limit is {limit} bytes.",
-            code="too_large",
-            status=413,
-        )
-
-
-def _charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip('"')
-    return None
 
 
 class ArticleDetailApi(APIView):

@@ -15,7 +15,7 @@ from django.conf import settings
 from claims.extraction import rules
 from claims.extraction.attribution import Attribution, attribute_sentences
 from claims.extraction.checkworthiness import CheckworthinessModel
-from claims.extraction.segment import Span, split_sentences
+from core.segment import Span, split_sentences
 
 logger = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from claims.errors import ApplicationError
 from claims.models import Article
 from claims.services.pipeline import enqueue_next_step
-from claims.text import content_hash, looks_like_html
+from core.errors import ApplicationError
+from core.text import content_hash, looks_like_html
 
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid)$", re.I)
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)

@@ -15,10 +15,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 
-from claims.evidence.embedder import DIMENSIONS, from_bytes, model_version, to_bytes
-from claims.evidence.hybrid import embed_query
 from claims.matching import Candidates, Match, best_match
 from claims.models import Claim
+from library.evidence.embedder import DIMENSIONS, from_bytes, model_version, to_bytes
+from library.evidence.hybrid import embed_query
 
 logger = logging.getLogger(__name__)
 

@@ -18,15 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims import dispatch
-from claims.errors import ApplicationError, PermanentError, TransientError
-from claims.evidence.base import EvidenceCandidate, ProviderUnavailableError, get_providers
-from claims.evidence.stance import get_stance_model
 from claims.extraction import ScoredSentence, get_extractor
 from claims.handoff import hand_off_to_review
-from claims.http_client import fetch_text
 from claims.models import Article, ArticleSentence, Claim, Evidence
 from claims.services.matching import claim_match
-from claims.text import (
+from core.errors import ApplicationError, PermanentError, TransientError
+from core.http_client import fetch_text
+from core.text import (
     ExtractedPage,
     content_hash,
     detect_language,
@@ -34,6 +32,8 @@ from claims.text import (
     extract_from_text,
     looks_like_html,
 )
+from library.evidence.base import EvidenceCandidate, ProviderUnavailableError, get_providers
+from library.evidence.stance import get_stance_model
 
 logger = logging.getLogger(__name__)
 _WORDS = re.compile(r"\w\w")  # text with no two word characters in a row has nothing to check

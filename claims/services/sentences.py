@@ -6,11 +6,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from claims import dispatch
-from claims.errors import ApplicationError
 from claims.extraction import get_extractor
 from claims.handoff import hand_off_to_review
 from claims.models import Article, ArticleSentence, Claim
 from claims.services.pipeline import claim_from_sentence
+from core.errors import ApplicationError
 
 
 @transaction.atomic

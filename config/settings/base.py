@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "core",
+    "library",
     "claims",
     "reviews",
     "clients",
@@ -266,7 +268,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "config.exception_handler.claimdesk_exception_handler",
+    "EXCEPTION_HANDLER": "core.problems.claimdesk_exception_handler",
 }
 # Requests per API key, e.g. "600/min" (empty: unlimited). Over the rate: 429 + Retry-After.
 CLAIMDESK_API_RATE = env.str("CLAIMDESK_API_RATE", default="600/min")
@@ -308,13 +310,13 @@ CLAIMDESK_GOOGLE_FACTCHECK_API_KEY = env.str("CLAIMDESK_GOOGLE_FACTCHECK_API_KEY
 # e.g. https://en.wikipedia.org/w/api.php (any language, or the newsroom's own MediaWiki).
 CLAIMDESK_MEDIAWIKI_API_URL = env.str("CLAIMDESK_MEDIAWIKI_API_URL", default="")
 _default_providers = [
-    "claims.evidence.library.LibraryProvider",
-    "claims.evidence.library.FactCheckProvider",
+    "library.evidence.library.LibraryProvider",
+    "library.evidence.library.FactCheckProvider",
 ]
 if CLAIMDESK_GOOGLE_FACTCHECK_API_KEY:
-    _default_providers.append("claims.evidence.providers.google_factcheck.GoogleFactCheckProvider")
+    _default_providers.append("library.evidence.providers.google_factcheck.GoogleFactCheckProvider")
 if CLAIMDESK_MEDIAWIKI_API_URL:
-    _default_providers.append("claims.evidence.providers.mediawiki.MediaWikiProvider")
+    _default_providers.append("library.evidence.providers.mediawiki.MediaWikiProvider")
 # Evidence providers, in the order their hits are listed.
 CLAIMDESK_EVIDENCE_PROVIDERS = env.list("CLAIMDESK_EVIDENCE_PROVIDERS", default=_default_providers)
 CLAIMDESK_PROVIDER_TIMEOUT_S = env.float("CLAIMDESK_PROVIDER_TIMEOUT_S", default=8.0)

@@ -19,15 +19,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.api.views import RawTextParser, ensure_body_within_limit
-from claims.services.factchecks import claimreviews_from_document, factchecks_import
-from claims.text import decode_bytes
 from clients.scopes import has_scope
+from core.api import JsonLdParser, RawTextParser, StrictCursorPagination, ensure_body_within_limit
+from core.text import decode_bytes
+from library.services.factchecks import claimreviews_from_document, factchecks_import
 from reviews import selectors
 from reviews.api.filters import ClaimFilter
 from reviews.api.representation import claim_rows, claims_json
@@ -125,22 +124,12 @@ def _last_modified(response: Response, moment: datetime | None) -> Response:
     return response
 
 
-class ClaimPagination(CursorPagination):
+class ClaimPagination(StrictCursorPagination):
     """Newest first by id: ids never change, so pages never skip or repeat a claim (use the
     changes feed to follow updates)."""
 
     ordering = ("-id",)
     page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def decode_cursor(self, request: Request) -> Any:
-        try:
-            return super().decode_cursor(request)
-        except Exception as exc:  # DRF raises NotFound; a bad cursor is the client's input
-            raise ValidationError(
-                {"cursor": ["Invalid cursor: use the next/previous links."]}
-            ) from exc
 
 
 # Strings without NUL (PostgreSQL cannot store it) and ISO 8601 date-times with real offsets:
@@ -407,10 +396,6 @@ def _csv(batches: Iterator[list[dict[str, Any]]]) -> Iterator[str]:
     yield writer.writerow(EXPORT_COLUMNS)
     for batch in batches:
         yield "".join(writer.writerow(_csv_row(claim)) for claim in batch)
-
-
-class JsonLdParser(parsers.JSONParser):
-    media_type = "application/ld+json"
 
 
 CLAIMREVIEW_INPUT_SCHEMA = {

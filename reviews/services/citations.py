@@ -8,9 +8,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from claims.errors import ApplicationError, PermanentError
-from claims.http_client import fetch_text
-from claims.text import extract_from_html, looks_like_html
+from core.errors import ApplicationError, PermanentError
+from core.http_client import fetch_text
+from core.tasks import enqueue_on_commit
+from core.text import extract_from_html, looks_like_html
 from reviews import roles
 from reviews.models import Citation, Note
 from reviews.services.common import hold, lock_item, log
@@ -44,9 +45,7 @@ def citation_add(
     item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
     log(item, user, "cited", {**changes, "citation": [None, citation.url]})
 
-    from reviews import tasks  # the task module imports this one
-
-    transaction.on_commit(lambda: tasks.citation_fetch.delay(citation_id=citation.pk))
+    enqueue_on_commit("reviews.citation_fetch", citation_id=citation.pk)
     return citation
 
 

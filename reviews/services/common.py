@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from claims.errors import ApplicationError
+from core.errors import ApplicationError
 from reviews import roles
 from reviews.models import Activity, ReviewItem
 

@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -15,8 +14,9 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from claims.errors import ApplicationError
 from claims.models import Article, Claim
+from core.errors import ApplicationError
+from core.tasks import enqueue_on_commit
 from reviews import roles, selectors
 from reviews.models import Activity, ReviewItem, Status, Tag, Verdict
 from reviews.services.common import hold, lease_end, lock_item, log
@@ -324,19 +324,15 @@ def review_items_bulk_enqueue(
     roles.require(user, roles.REVIEW, to="change claims in bulk")
     if action not in BULK_ACTIONS:
         raise ApplicationError(f"Unknown bulk action {action!r}.", code="invalid_action")
-    from reviews import tasks  # the task module imports this one
-
     chunks = [item_ids[i : i + BULK_CHUNK] for i in range(0, len(item_ids), BULK_CHUNK)]
     value_id = value.pk if value is not None else None
     for chunk in chunks:
-        transaction.on_commit(
-            partial(
-                tasks.bulk_apply.delay,
-                user_id=user.pk,
-                item_ids=chunk,
-                action=action,
-                value_id=value_id,
-            )
+        enqueue_on_commit(
+            "reviews.bulk_apply",
+            user_id=user.pk,
+            item_ids=chunk,
+            action=action,
+            value_id=value_id,
         )
     return len(chunks)
 

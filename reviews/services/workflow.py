@@ -20,7 +20,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from claims.errors import ApplicationError
+from core.errors import ApplicationError
 from reviews import roles
 from reviews.models import Activity, ReviewItem, Status, Verdict
 from reviews.services.common import hold, label, lock_item, log

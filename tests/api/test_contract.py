@@ -45,9 +45,10 @@ def api_schema(workflow, user, editor, settings, monkeypatch):
     # The contract is the HTTP layer: submitted articles are queued, not processed here (the
     # pipeline has its own tests; in-process it would try to fetch generated URLs).
     monkeypatch.setattr("claims.dispatch._enqueue", lambda task_name, **kwargs: None)
+    monkeypatch.setattr("library.dispatch.enqueue_on_commit", lambda task_name, **kwargs: None)
     # Sources given by URL are fetched in the request; generated URLs must not reach DNS.
     monkeypatch.setattr(
-        "claims.services.sources.fetch_text",
+        "library.services.sources.fetch_text",
         lambda url: ("<html><body><p>Sea level rose 20 cm since 1900.</p></body></html>", url),
     )
     for item in ReviewItemFactory.create_batch(3):

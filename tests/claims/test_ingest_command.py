@@ -53,8 +53,8 @@ def test_wait_times_out_clearly_without_a_worker(tmp_path, db):
 
 
 def test_ingest_as_source_indexes_the_library_in_any_encoding(tmp_path, db):
-    from claims.evidence.search import lexical_search
-    from claims.models import SourceDocument, SourcePassage
+    from library.evidence.search import lexical_search
+    from library.models import SourceDocument, SourcePassage
 
     (tmp_path / "rapport.txt").write_bytes(
         "Rapport du GIEC\nLe niveau de la mer a augmenté de 20 centimètres depuis 1900.".encode(

@@ -5,9 +5,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from claims.errors import ApplicationError
 from clients.models import ApiKey
 from clients.services import api_key_check, api_key_create, api_key_revoke
+from core.errors import ApplicationError
 
 
 def test_keys_are_stored_hashed_and_checked(db):

@@ -4,7 +4,7 @@ import lxml.html
 import pytest
 from django.template import Context, Template
 
-from claims.errors import ApplicationError, TransientError
+from core.errors import ApplicationError, TransientError
 from reviews.models import Citation, Note
 from reviews.services.citations import citation_add, citation_fetch, note_add
 from tests.factories import ReviewItemFactory, UserFactory

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pyld import jsonld  # type: ignore[import-untyped]  # no stubs
 
-from claims.models import FactCheck
+from library.models import FactCheck
 from reviews.claimreview import claimreview
 from reviews.services.citations import citation_add
 from tests.factories import ReviewItemFactory, publish

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from claims.errors import ApplicationError
+from core.errors import ApplicationError
 from reviews.models import Activity, ReviewItem, Status, Verdict
 from reviews.selectors import similar_reviewed
 from reviews.services.queue import (

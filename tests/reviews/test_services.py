@@ -1,6 +1,6 @@
 import pytest
 
-from claims.errors import ApplicationError
+from core.errors import ApplicationError
 from reviews.models import Activity, Status, Verdict
 from reviews.services.citations import citation_add, note_add
 from reviews.services.workflow import review_item_update

@@ -3,7 +3,7 @@ and deleting a status that claims still use."""
 
 import pytest
 
-from claims.errors import ApplicationError
+from core.errors import ApplicationError
 from reviews.models import Activity, ReviewItem, Status, Verdict
 from reviews.services.citations import citation_add
 from reviews.services.workflow import review_item_update, status_delete, status_set_take_next

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from claims.errors import ApplicationError
+from core.errors import ApplicationError
 from webhooks import services, tasks
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.signing import verify

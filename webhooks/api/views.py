@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.errors import ApplicationError
+from core.errors import ApplicationError
 from webhooks import services
 from webhooks.api.permissions import CanManageWebhooks
 from webhooks.models import WebhookEndpoint, WebhookEvent

@@ -11,8 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.evidence.embedder import EmbedderUnavailableError
 from claims.matching_evaluation import evaluate_matching
+from library.evidence.embedder import EmbedderUnavailableError
 
 
 class Command(BaseCommand):

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.errors import ApplicationError
 from claims.extraction import get_extractor
-from claims.text import (
+from core.errors import ApplicationError
+from core.text import (
     decode_bytes,
     detect_language,
     extract_from_html,

@@ -9,14 +9,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from claims.errors import ApplicationError, PermanentError, TransientError
-from claims.evidence.search import refresh_lexical_stats
-from claims.http_client import fetch_text
 from claims.models import Article
 from claims.selectors import article_progress, articles_with_progress
 from claims.services.articles import article_submit
-from claims.services.sources import source_ingest
-from claims.text import decode_bytes, looks_like_html
+from core.errors import ApplicationError, PermanentError, TransientError
+from core.http_client import fetch_text
+from core.text import decode_bytes, looks_like_html
+from library.evidence.search import refresh_lexical_stats
+from library.services.sources import source_ingest
 
 SUFFIXES = {".html", ".htm", ".txt", ".text", ".md"}
 

@@ -7,9 +7,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.errors import ApplicationError
 from clients.models import SCOPES
 from clients.services import api_key_create
+from core.errors import ApplicationError
 
 
 class Command(BaseCommand):

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.evidence.search import refresh_lexical_stats
 from claims.services.articles import article_submit
-from claims.services.sources import source_document_upsert
-from claims.text import decode_bytes
+from core.text import decode_bytes
+from library.evidence.search import refresh_lexical_stats
+from library.services.sources import source_document_upsert
 
 DEMO_DIR = Path(settings.BASE_DIR) / "claims" / "demo_data"
 DEMO_PASSWORD = "claimdesk-demo"  # noqa: S105 — printed by `make run`; local demo only

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from claims.extraction import get_extractor
 from claims.extraction.engine import MAX_CLAIM_CHARS, ClaimEngine
 from claims.extraction.llm import OpenAICompatibleDecontextualiser
-from claims.text import detect_language, extract_from_html
+from core.text import detect_language, extract_from_html
 
 ARTICLE = (
     "Arctic sea ice at record low\n"

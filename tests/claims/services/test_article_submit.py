@@ -1,8 +1,8 @@
 import pytest
 
-from claims.errors import ApplicationError
 from claims.models import Article
 from claims.services.articles import article_submit, normalise_url
+from core.errors import ApplicationError
 
 TEXT = "Arctic sea ice fell to 4.1 million square kilometres in September 2023, scientists said."
 

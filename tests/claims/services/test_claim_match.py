@@ -3,10 +3,10 @@ that keep a verdict from being inherited by a claim that only looks the same."""
 
 import pytest
 
-from claims.evidence.embedder import get_embedder
 from claims.matching import Candidates, best_match, same_content
 from claims.models import Claim
 from claims.services.matching import claim_match
+from library.evidence.embedder import get_embedder
 from tests.factories import ClaimFactory
 
 REVIEWED = "The unemployment rate in Spain fell to 11 percent in the last quarter of 2024."
@@ -160,8 +160,8 @@ def test_same_content_demands_the_same_words_in_order(a, b, same):
 
 
 def test_matching_without_the_model_leaves_the_claim_unmatched(reviewed, monkeypatch):
-    from claims.evidence import hybrid
-    from claims.evidence.embedder import EmbedderUnavailableError
+    from library.evidence import hybrid
+    from library.evidence.embedder import EmbedderUnavailableError
 
     def unavailable():
         raise EmbedderUnavailableError("No embedding model file at /nowhere.")

@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from claims.errors import TransientError
-from claims.evidence.base import EvidenceCandidate, ProviderUnavailableError
 from claims.models import Article, Claim, Evidence
 from claims.services import pipeline
 from claims.services.articles import article_retry, article_submit
-from claims.services.sources import source_document_upsert
+from core.errors import TransientError
+from library.evidence.base import EvidenceCandidate, ProviderUnavailableError
+from library.services.sources import source_document_upsert
 from reviews.models import Activity, ReviewItem
 
 ARTICLE = """Sea levels rising faster
@@ -147,7 +147,7 @@ def test_provider_outage_degrades_gracefully(workflow, library, run_tasks, monke
         def search(self, claim_text: str, *, limit: int) -> list[EvidenceCandidate]:
             raise ProviderUnavailableError("HTTP 503")
 
-    from claims.evidence import base
+    from library.evidence import base
 
     real = base.get_providers()
     monkeypatch.setattr(pipeline, "get_providers", lambda: (*real, DownProvider()))
@@ -193,7 +193,7 @@ def test_unknown_ids_are_a_quiet_no_op(db):
 
 
 def test_reindexing_a_source_does_not_duplicate_passages(db, library):
-    from claims.models import SourcePassage
+    from library.models import SourcePassage
 
     before = SourcePassage.objects.count()
     source_document_upsert(

@@ -1,1 +1,0 @@
-"""External evidence providers (each behind ResilientProvider; see claims.evidence.base)."""

@@ -1,0 +1,207 @@
+"""The one way ClaimDesk fetches outside URLs: timeouts, a size cap and an SSRF guard.
+
+Every outbound request goes through `fetch()` (GET: article URLs, providers) or `post()`
+(webhook deliveries), so the guard cannot be forgotten. The guard resolves the host itself, refuses
+private, loopback, link-local and other non-public addresses, and then connects to the
+address it checked (Host header and TLS SNI keep the original name), so a DNS answer that
+changes between check and connect cannot redirect the request. `fetch()` follows redirects by
+hand and checks every hop again; `post()` never follows them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+from django.conf import settings
+
+from core.errors import PermanentError, TransientError
+from core.text import decode_bytes
+
+_REDIRECT_CODES = {301, 302, 303, 307, 308}
+
+
+class BlockedAddressError(PermanentError):
+    """The URL points at an address the SSRF guard does not allow."""
+
+
+class ResponseTooLargeError(PermanentError):
+    """The body is over the configured size cap."""
+
+
+@dataclass(frozen=True)
+class PostedResponse:
+    status: int
+    location: str  # the Location header of a redirect (not followed), else ""
+    body_excerpt: bytes  # at most `excerpt_bytes` of the body
+
+
+@dataclass(frozen=True)
+class FetchedResponse:
+    url: str  # after redirects
+    status: int
+    content: bytes
+    content_type: str
+    charset: str | None
+
+
+@contextmanager
+def network_errors_are_transient(url: str) -> Iterator[None]:
+    """Timeouts and broken connections are worth retrying: raise them as TransientError."""
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise TransientError(f"Timed out talking to {url}") from exc
+    except httpx.TransportError as exc:
+        raise TransientError(f"Could not connect to {url}: {exc}") from exc
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def resolve_checked(host: str, port: int) -> str:
+    """Resolve `host` and return one address that may be contacted, or raise BlockedAddressError.
+
+    Every address the name resolves to must pass: a name that mixes public and private answers
+    is refused, since the connection could land on either.
+    """
+    allowed = host.lower() in {h.lower() for h in settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS}
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise TransientError(f"Could not resolve host {host!r}: {exc}") from exc
+    except UnicodeError as exc:  # an internationalised name IDNA cannot encode
+        raise PermanentError(f"{host!r} is not a valid host name") from exc
+    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    if not addresses:
+        raise TransientError(f"Host {host!r} has no addresses")
+    if not allowed:
+        blocked = [a for a in addresses if not _is_public(a)]
+        if blocked:
+            raise BlockedAddressError(
+                f"Refusing to fetch {host!r}: it resolves to a non-public address ({blocked[0]}). "
+                "Add the host to CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS to allow it."
+            )
+    return str(addresses[0])
+
+
+def _pinned_request(
+    client: httpx.Client,
+    url: str,
+    *,
+    method: str = "GET",
+    content: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Request:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise PermanentError(f"Only http and https URLs can be fetched, not {url!r}")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = resolve_checked(parts.hostname, port)
+    host_for_url = f"[{address}]" if ":" in address else address
+    pinned = urlunsplit(
+        (parts.scheme, f"{host_for_url}:{port}", parts.path or "/", parts.query, "")
+    )
+    host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    return client.build_request(
+        method,
+        pinned,
+        content=content,
+        headers={**(headers or {}), "Host": host_header},
+        extensions={"sni_hostname": parts.hostname},
+    )
+
+
+def fetch(
+    url: str, *, max_bytes: int | None = None, timeout: float | None = None
+) -> FetchedResponse:
+    """GET `url` with the guard, following redirects; 5xx/timeouts raise TransientError."""
+    limit = max_bytes if max_bytes is not None else settings.CLAIMDESK_MAX_ARTICLE_BYTES
+    seconds = timeout if timeout is not None else settings.CLAIMDESK_FETCH_TIMEOUT_S
+    headers = {"User-Agent": settings.CLAIMDESK_FETCH_USER_AGENT, "Accept": "text/html,*/*;q=0.8"}
+    with httpx.Client(timeout=seconds, headers=headers, follow_redirects=False) as client:
+        current = url
+        for _hop in range(settings.CLAIMDESK_FETCH_MAX_REDIRECTS + 1):
+            request = _pinned_request(client, current)
+            with network_errors_are_transient(current):
+                response = client.send(request, stream=True)
+            try:
+                if response.status_code in _REDIRECT_CODES and "location" in response.headers:
+                    current = urljoin(current, response.headers["location"])
+                    continue
+                return _read_body(current, response, limit)
+            finally:
+                response.close()
+        raise PermanentError(f"Too many redirects fetching {url}")
+
+
+def post(
+    url: str, *, content: bytes, headers: dict[str, str], timeout: float, excerpt_bytes: int
+) -> PostedResponse:
+    """POST `content` once to `url` with the guard and return whatever status came back.
+
+    Redirects are not followed: the caller sees the 3xx and its Location, so a redirect to a
+    private address is never requested. Timeouts and broken connections raise TransientError;
+    a blocked address raises BlockedAddressError. Only the first `excerpt_bytes` of the body
+    are read, so a receiver cannot make the sender download a large answer.
+    """
+    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        request = _pinned_request(client, url, method="POST", content=content, headers=headers)
+        with network_errors_are_transient(url):
+            response = client.send(request, stream=True)
+            try:
+                excerpt = b""
+                # The status is what counts; a body that trickles in is not waited for.
+                deadline = time.monotonic() + timeout
+                for chunk in response.iter_bytes():
+                    excerpt += chunk
+                    if len(excerpt) >= excerpt_bytes or time.monotonic() > deadline:
+                        break
+            finally:
+                response.close()
+    location = response.headers.get("location", "") if response.is_redirect else ""
+    return PostedResponse(
+        status=response.status_code, location=location, body_excerpt=excerpt[:excerpt_bytes]
+    )
+
+
+def _read_body(url: str, response: httpx.Response, limit: int) -> FetchedResponse:
+    status = response.status_code
+    if status >= 500 or status == 429:
+        raise TransientError(f"{url} answered HTTP {status}")
+    if status >= 400:
+        raise PermanentError(f"{url} answered HTTP {status}")
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ResponseTooLargeError(f"{url} is {declared} bytes, over the {limit}-byte limit")
+    chunks: list[bytes] = []
+    size = 0
+    with network_errors_are_transient(url):
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLargeError(f"{url} is over the {limit}-byte limit")
+            chunks.append(chunk)
+    content_type = response.headers.get("content-type", "")
+    return FetchedResponse(
+        url=url,
+        status=status,
+        content=b"".join(chunks),
+        content_type=content_type.split(";")[0].strip().lower(),
+        charset=response.charset_encoding,
+    )
+
+
+def fetch_text(url: str) -> tuple[str, str]:
+    """`fetch` and decode (declared charset, else detected): (text, URL after redirects)."""
+    response = fetch(url)
+    return decode_bytes(response.content, response.charset), response.url

@@ -1,0 +1,29 @@
+"""Saving and loading the shipped scikit-learn models: skops files, never pickle, and only
+scikit-learn/numpy/scipy (and this project's own) types may come out of them: a model file
+is data, not code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from skops import io as skops_io
+
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.")
+
+
+def load_model(path: Path, *, rebuild_hint: str, own_types: tuple[str, ...] = ()) -> Any:
+    """`own_types`: the caller's own feature transformers (full dotted names), imported from
+    this code base, not the file."""
+    if not path.exists():
+        raise FileNotFoundError(f"No model at {path}. Rebuild it with `{rebuild_hint}`.")
+    types = skops_io.get_untrusted_types(file=path)
+    unexpected = [t for t in types if not t.startswith(_TRUSTED_PREFIXES) and t not in own_types]
+    if unexpected:
+        raise ValueError(f"{path} contains unexpected types: {unexpected}")
+    return skops_io.load(path, trusted=types)
+
+
+def save_model(model: Any, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    skops_io.dump(model, path, compression=8)

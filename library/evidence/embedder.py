@@ -1,0 +1,127 @@
+"""Sentence embeddings for dense retrieval and claim matching: all-MiniLM-L6-v2 on ONNX Runtime.
+
+The model ships in the repository as an int8 ONNX graph plus its tokenizer (built once by
+`python -m library.evidence.embedder_build`, which is the only place torch is used), so a
+worker needs neither torch nor a network. Pooling and normalisation follow
+sentence-transformers: the mean of the token vectors under the attention mask, scaled to unit
+length, so a dot product is the cosine similarity.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import onnxruntime
+from django.conf import settings
+from tokenizers import Tokenizer
+
+MODEL_DIR = Path(__file__).resolve().parent / "models"
+MODEL_PATH = MODEL_DIR / "minilm-l6-v2.int8.onnx"
+TOKENIZER_PATH = MODEL_DIR / "minilm-l6-v2.tokenizer.json"
+CARD_PATH = MODEL_DIR / "minilm-l6-v2.json"
+DIMENSIONS = 384
+# sentence-transformers' max_seq_length for this model: longer inputs are truncated.
+MAX_TOKENS = 256
+REBUILD_HINT = "python -m library.evidence.embedder_build (README, 'Dense retrieval')"
+
+Vectors = npt.NDArray[np.float32]
+
+
+class EmbedderUnavailableError(RuntimeError):
+    """The model files are missing or unreadable: dense search is off until they are rebuilt."""
+
+
+class Embedder:
+    """Texts → unit vectors. One per process (see `get_embedder`); thread-safe for reads."""
+
+    def __init__(self, model_path: Path, tokenizer_path: Path, *, threads: int = 0) -> None:
+        for path in (model_path, tokenizer_path):
+            if not path.is_file():
+                raise EmbedderUnavailableError(
+                    f"No embedding model file at {path}. Rebuild it with `{REBUILD_HINT}`."
+                )
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.no_padding()
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        try:
+            self.session = onnxruntime.InferenceSession(
+                str(model_path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own untyped errors
+            raise EmbedderUnavailableError(
+                f"Cannot load the embedding model {model_path} ({exc}). "
+                f"Rebuild it with `{REBUILD_HINT}`."
+            ) from exc
+        self.input_names = {node.name for node in self.session.get_inputs()}
+        card_path = model_path.with_name(CARD_PATH.name)
+        card = json.loads(card_path.read_text()) if card_path.is_file() else {}
+        self.version: str = card.get("version", model_path.name)
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str], *, batch_size: int = 32) -> Vectors:
+        """Unit vectors, one row per text. Texts are batched by length so padding stays short."""
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch([text or " " for text in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for offset in range(0, len(order), batch_size):
+            rows = order[offset : offset + batch_size]
+            out[rows] = self._run([encodings[i] for i in rows])
+        return out
+
+    def _run(self, encodings: list[Any]) -> Vectors:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self.input_names:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        with self._lock:
+            (tokens,) = self.session.run(["last_hidden_state"], feed)
+        return mean_pool_normalise(np.asarray(tokens, dtype=np.float32), mask)
+
+
+def mean_pool_normalise(tokens: Vectors, mask: npt.NDArray[np.int64]) -> Vectors:
+    weights = mask[:, :, None].astype(np.float32)
+    pooled = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    unit: Vectors = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+    return unit
+
+
+@cache
+def model_version() -> str:
+    """The shipped model's version (from its card) without loading the model: stored next to
+    every vector, so vectors from another model are never compared with this one's."""
+    if not CARD_PATH.is_file():
+        raise EmbedderUnavailableError(
+            f"No embedding model card at {CARD_PATH}. Rebuild it with `{REBUILD_HINT}`."
+        )
+    return str(json.loads(CARD_PATH.read_text())["version"])
+
+
+@cache
+def get_embedder() -> Embedder:
+    """The process's embedder, loaded on first use (never at import time of a web module)."""
+    return Embedder(MODEL_PATH, TOKENIZER_PATH, threads=settings.CLAIMDESK_EMBEDDER_THREADS)
+
+
+def to_bytes(vector: npt.NDArray[np.float32]) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def from_bytes(blob: bytes | memoryview) -> Vectors:
+    return np.frombuffer(bytes(blob), dtype="<f4")

@@ -1,0 +1,196 @@
+"""Retrieval evaluation on BEIR-format data: indexes a corpus into a scratch index (rolled
+back afterwards) and scores queries against graded relevance judgements."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from usearch.index import Index
+
+from library.evidence.dense import index_search, new_index
+from library.evidence.embedder import DIMENSIONS, get_embedder
+from library.evidence.hybrid import hybrid_search
+from library.evidence.search import lexical_search, refresh_lexical_stats
+from library.models import SourceDocument, SourcePassage
+from library.services.indexing import passage_embedding_text
+from library.services.sources import split_passages
+
+BEIR_URL = "beir://corpus/"
+MODES = ("lexical", "dense", "hybrid")
+Search = Callable[[str, int], list[tuple[int, float]]]
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+
+
+def read_qrels(path: Path) -> dict[str, dict[str, int]]:
+    qrels: dict[str, dict[str, int]] = defaultdict(dict)
+    with path.open(encoding="utf-8") as handle:
+        next(handle, None)  # header: query-id, corpus-id, score
+        for number, line in enumerate(handle, start=2):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 3:
+                if line.strip():
+                    raise ValueError(f"{path}:{number}: expected query-id<TAB>corpus-id<TAB>score")
+                continue
+            qrels[parts[0]][parts[1]] = int(parts[2])
+    return qrels
+
+
+@dataclass(frozen=True)
+class RetrievalScores:
+    ndcg_at_10: float
+    recall_at_10: float
+    recall_at_100: float
+    mrr_at_10: float
+    p50_ms: float
+    p95_ms: float
+    queries: int
+    documents: int
+    passages: int
+    mode: str
+
+
+def _ndcg_at_10(ranked: list[str], relevant: dict[str, int]) -> float:
+    dcg = sum(
+        (2 ** relevant.get(doc, 0) - 1) / math.log2(rank + 2)
+        for rank, doc in enumerate(ranked[:10])
+    )
+    ideal = sorted(relevant.values(), reverse=True)[:10]
+    idcg = sum((2**grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def _index_corpus(corpus: Path) -> tuple[int, int]:
+    rows = {str(row["_id"]): row for row in reversed(list(read_jsonl(corpus)))}  # first wins
+    documents = [
+        SourceDocument(
+            url=BEIR_URL + doc_id,
+            title=str(row.get("title", ""))[:500],
+            text=f"{row.get('title', '')}\n{row.get('text', '')}".strip(),
+        )
+        for doc_id, row in reversed(rows.items())
+    ]
+    SourceDocument.objects.bulk_create(documents, batch_size=1000)
+    passages = [
+        SourcePassage(document=doc, start=start, end=end, text=doc.text[start:end])
+        for doc in documents
+        for start, end in split_passages(doc.text)
+    ]
+    SourcePassage.objects.bulk_create(passages, batch_size=2000)
+    return len(documents), len(passages)
+
+
+def _scratch_dense_index(progress: Callable[[str, int, int], None]) -> Index:
+    """The scratch passages' vectors in an in-memory ANN index (the on-disk one is untouched).
+
+    Embedding a corpus is the slow part (SciFact: 26,000 passages, minutes on two cores), so
+    the vectors are kept under var/ keyed by the model and the exact texts, and a second run
+    over the same corpus reuses them."""
+    rows = list(
+        SourcePassage.objects.filter(document__url__startswith=BEIR_URL)
+        .order_by("id")
+        .values_list("id", "text", "document__title")
+    )
+    embedder, texts = get_embedder(), [passage_embedding_text(t, text) for _, text, t in rows]
+    digest = hashlib.sha256("\x1e".join([embedder.version, *texts]).encode()).hexdigest()
+    cache = Path(settings.VAR_DIR) / "evaluation" / f"vectors-{digest[:24]}.npy"
+    if cache.is_file():
+        vectors = np.load(cache)
+    else:
+        vectors, step = np.zeros((len(texts), DIMENSIONS), dtype=np.float32), 256
+        for offset in range(0, len(texts), step):
+            vectors[offset : offset + step] = embedder.embed(texts[offset : offset + step])
+            progress("passages embedded", min(offset + step, len(texts)), len(texts))
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.save(cache, vectors)
+    index = new_index()
+    index.add(np.array([pid for pid, _, _ in rows], dtype=np.uint64), vectors)
+    return index
+
+
+def _searcher(mode: str, progress: Callable[[str, int, int], None]) -> Search:
+    if mode == "lexical":
+        return lambda q, k: lexical_search(q, limit=k)
+    index = _scratch_dense_index(progress)
+    if mode == "dense":
+        embedder = get_embedder()
+        return lambda q, k: index_search(index, embedder.embed([q])[0], limit=k)
+    return lambda q, k: hybrid_search(
+        q, limit=k, dense=lambda v, n: index_search(index, v, limit=n)
+    )
+
+
+def evaluate_retrieval(
+    corpus: Path,
+    queries: Path,
+    qrels_path: Path,
+    *,
+    mode: str = "hybrid",
+    progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
+) -> RetrievalScores:
+    """Index `corpus` in a transaction that is rolled back, then run every judged query
+    through the `mode` retriever (one of MODES)."""
+    if mode not in MODES:
+        raise ValueError(f"mode {mode!r}: expected one of {', '.join(MODES)}")
+    qrels = read_qrels(qrels_path)
+    judged = [q for q in read_jsonl(queries) if str(q["_id"]) in qrels]
+    with transaction.atomic():
+        n_docs, n_passages = _index_corpus(corpus)
+        refresh_lexical_stats()
+        search = _searcher(mode, progress)
+        doc_of_passage = {
+            pid: url.removeprefix(BEIR_URL)
+            for pid, url in SourcePassage.objects.filter(
+                document__url__startswith=BEIR_URL
+            ).values_list("id", "document__url")
+        }
+        ndcg, r10, r100, mrr, latencies = [], [], [], [], []
+        for done, query in enumerate(judged, start=1):
+            started = time.perf_counter()
+            hits = search(str(query["text"]), 1000)
+            latencies.append((time.perf_counter() - started) * 1000)
+            ranked: list[str] = []
+            for pid, _ in hits:  # documents ranked by their best passage
+                doc = doc_of_passage.get(pid)
+                if doc is not None and doc not in ranked:
+                    ranked.append(doc)
+            relevant = {d: g for d, g in qrels[str(query["_id"])].items() if g > 0}
+            ndcg.append(_ndcg_at_10(ranked, relevant))
+            r10.append(len(set(ranked[:10]) & relevant.keys()) / len(relevant))
+            r100.append(len(set(ranked[:100]) & relevant.keys()) / len(relevant))
+            first = next((rank for rank, d in enumerate(ranked[:10], start=1) if d in relevant), 0)
+            mrr.append(1 / first if first else 0.0)
+            progress("queries", done, len(judged))
+        transaction.set_rollback(True)
+    quantiles = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
+    return RetrievalScores(
+        ndcg_at_10=round(statistics.fmean(ndcg), 4),
+        recall_at_10=round(statistics.fmean(r10), 4),
+        recall_at_100=round(statistics.fmean(r100), 4),
+        mrr_at_10=round(statistics.fmean(mrr), 4),
+        p50_ms=round(statistics.median(latencies), 2),
+        p95_ms=round(quantiles[18], 2),
+        queries=len(judged),
+        documents=n_docs,
+        passages=n_passages,
+        mode=mode,
+    )

@@ -1,0 +1,1 @@
+"""External evidence providers (each behind ResilientProvider; see library.evidence.base)."""

@@ -1,0 +1,118 @@
+"""Keeping an outside provider's trouble from becoming the pipeline's trouble.
+
+Each external provider is wrapped in `ResilientProvider`: a per-process rate limit, a few
+quick retries with exponential backoff for transient errors, and a circuit breaker shared
+through Django's cache (Redis in production, so all workers agree). While the circuit is
+open, calls fail fast with ProviderUnavailableError and the claim goes on to the queue
+marked "provider X unavailable".
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.core.cache import cache
+
+from core.errors import TransientError
+from core.http_client import network_errors_are_transient
+from library.evidence.base import EvidenceCandidate, EvidenceProvider, ProviderUnavailableError
+
+
+def get_json(client: httpx.Client, url: str, params: dict[str, Any]) -> Any:
+    """GET JSON: timeouts, 429 and 5xx are transient; other errors and non-JSON are not."""
+    with network_errors_are_transient(url):
+        response = client.get(url, params=params)
+    if response.status_code == 429 or response.status_code >= 500:
+        raise TransientError(f"{url} answered HTTP {response.status_code}")
+    if response.status_code >= 400:
+        raise ProviderUnavailableError(f"{url} answered HTTP {response.status_code}")
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise ProviderUnavailableError(f"{url} answered with something that is not JSON") from exc
+
+
+class CircuitBreaker:
+    """Opens after `threshold` consecutive failures; stays open for `cooldown_s`."""
+
+    def __init__(self, name: str, *, threshold: int, cooldown_s: float) -> None:
+        self.key = f"claimdesk:circuit:{name}"
+        self.threshold = threshold
+        self.cooldown_s = cooldown_s
+
+    def is_open(self) -> bool:
+        state = cache.get(self.key) or {}
+        return bool(state.get("open_until", 0) > time.time())
+
+    def record_success(self) -> None:
+        cache.delete(self.key)
+
+    def record_failure(self) -> None:
+        state = cache.get(self.key) or {"failures": 0, "open_until": 0}
+        state["failures"] += 1
+        if state["failures"] >= self.threshold:
+            state["open_until"] = time.time() + self.cooldown_s
+        cache.set(self.key, state, timeout=int(self.cooldown_s * 4) + 1)
+
+
+class RateLimiter:
+    """At most `per_second` calls per second from this process (callers wait their turn)."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second if per_second > 0 else 0.0
+        self._lock = threading.Lock()
+        self._next = 0.0
+
+    def wait(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            delay = max(0.0, self._next - now)
+            self._next = max(now, self._next) + self.interval
+        if delay:
+            time.sleep(delay)
+
+
+class ResilientProvider:
+    def __init__(
+        self,
+        provider: EvidenceProvider,
+        *,
+        attempts: int | None = None,
+        backoff_s: float | None = None,
+        rate_per_s: float | None = None,
+    ) -> None:
+        self.provider = provider
+        self.name = provider.name
+        self.attempts = attempts or settings.CLAIMDESK_PROVIDER_ATTEMPTS
+        self.backoff_s = settings.CLAIMDESK_PROVIDER_BACKOFF_S if backoff_s is None else backoff_s
+        self.limiter = RateLimiter(rate_per_s or settings.CLAIMDESK_PROVIDER_RATE_PER_S)
+        self.breaker = CircuitBreaker(
+            provider.name,
+            threshold=settings.CLAIMDESK_PROVIDER_CIRCUIT_THRESHOLD,
+            cooldown_s=settings.CLAIMDESK_PROVIDER_CIRCUIT_COOLDOWN_S,
+        )
+
+    def search(self, claim_text: str, *, limit: int) -> list[EvidenceCandidate]:
+        if self.breaker.is_open():
+            raise ProviderUnavailableError(f"{self.name}: paused after repeated failures")
+        last: Exception | None = None
+        for attempt in range(self.attempts):
+            self.limiter.wait()
+            try:
+                result = self.provider.search(claim_text, limit=limit)
+            except TransientError as exc:
+                last = exc
+                if attempt + 1 < self.attempts:
+                    time.sleep(self.backoff_s * 2**attempt)
+                continue
+            except ProviderUnavailableError:
+                self.breaker.record_failure()
+                raise
+            self.breaker.record_success()
+            return result
+        self.breaker.record_failure()
+        raise ProviderUnavailableError(f"{self.name}: {last}")

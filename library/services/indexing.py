@@ -1,0 +1,83 @@
+"""Indexing the source library for dense search: passages → vectors (database) → ANN index.
+
+Run by Celery tasks in batches. Each batch commits on its own, so a killed worker loses at
+most one batch, and every step skips what is already done (a passage that has a vector from
+the current model is never embedded again), so tasks can be re-run and re-delivered freely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+
+from library import dispatch
+from library.evidence.embedder import get_embedder, model_version, to_bytes
+from library.models import PassageEmbedding, SourcePassage
+
+
+def passages_missing_vectors() -> QuerySet[SourcePassage]:
+    """Passages with no vector from the current model (new, or embedded by an older model)."""
+    return SourcePassage.objects.exclude(embedding__model=model_version())
+
+
+def passage_embedding_text(title: str, passage: str) -> str:
+    """What is embedded for a passage: its document's title gives a mid-document passage the
+    context its first sentence had."""
+    return passage if not title or passage.startswith(title) else f"{title}\n{passage}"
+
+
+def passages_embed(*, passage_ids: Sequence[int]) -> int:
+    """Embed the given passages that lack a current vector, one transaction per batch.
+    Returns how many were embedded. Two workers racing on one passage both write the same
+    vector (an upsert), so no lock is needed."""
+    embedder = get_embedder()
+    batch_size = settings.CLAIMDESK_EMBED_BATCH
+    done = 0
+    for offset in range(0, len(passage_ids), batch_size):
+        with transaction.atomic():
+            batch = list(
+                passages_missing_vectors()
+                .filter(pk__in=passage_ids[offset : offset + batch_size])
+                .select_related("document")
+                .only("id", "text", "document__title")
+            )
+            if not batch:
+                continue
+            vectors = embedder.embed(
+                [passage_embedding_text(p.document.title, p.text) for p in batch]
+            )
+            PassageEmbedding.objects.bulk_create(
+                [
+                    PassageEmbedding(passage=p, model=embedder.version, vector=to_bytes(v))
+                    for p, v in zip(batch, vectors, strict=True)
+                ],
+                update_conflicts=True,
+                unique_fields=["passage"],
+                update_fields=["model", "vector"],
+            )
+            done += len(batch)
+    return done
+
+
+def source_document_index(*, document_id: int) -> int:
+    """Embed a document's passages, then have the ANN index pick them up."""
+    ids = list(
+        passages_missing_vectors().filter(document_id=document_id).values_list("id", flat=True)
+    )
+    embedded = passages_embed(passage_ids=ids)
+    if embedded:
+        dispatch.enqueue_dense_refresh()
+    return embedded
+
+
+def library_index_missing(*, limit: int) -> int:
+    """Catch-up for passages whose indexing task was lost or whose vectors are from an older
+    model: at most `limit` per run, so one run stays within the task time limit."""
+    ids = list(passages_missing_vectors().order_by("id").values_list("id", flat=True)[:limit])
+    embedded = passages_embed(passage_ids=ids)
+    if embedded:
+        dispatch.enqueue_dense_refresh()
+    return embedded

@@ -1,0 +1,150 @@
+"""The SSRF-guarded client against a real local HTTP server (no outside network)."""
+
+import socket
+
+import pytest
+
+from core.errors import PermanentError, TransientError
+from core.http_client import (
+    BlockedAddressError,
+    ResponseTooLargeError,
+    fetch,
+    post,
+    resolve_checked,
+)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.10",
+        "172.16.5.5",
+        "169.254.169.254",
+        "::1",
+        "0.0.0.0",  # noqa: S104
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "localhost",
+    ],
+)
+def test_guard_blocks_non_public_addresses(host, settings):
+    settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS = []
+    with pytest.raises(BlockedAddressError):
+        resolve_checked(host, 80)
+
+
+def test_guard_blocks_a_name_resolving_to_private(monkeypatch, settings):
+    settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS = []
+
+    def fake_getaddrinfo(host, port, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    with pytest.raises(BlockedAddressError, match="non-public"):
+        resolve_checked("intranet.example.org", 443)
+
+
+def test_guard_refuses_a_name_idna_cannot_encode():
+    with pytest.raises(PermanentError, match="not a valid host name"):
+        resolve_checked("ü" * 60 + ".example", 443)
+
+
+def test_guard_allows_public_address(monkeypatch, settings):
+    def fake_getaddrinfo(host, port, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    assert resolve_checked("example.org", 443) == "93.184.215.14"
+
+
+def test_fetch_refuses_non_http_schemes():
+    for url in ("file:///etc/passwd", "ftp://example.org/x", "javascript:alert(1)"):
+        with pytest.raises(PermanentError):
+            fetch(url)
+
+
+def test_fetch_reads_allowed_local_page(local_server):
+    local_server.routes["/a"] = (
+        200,
+        {"Content-Type": "text/html; charset=iso-8859-1"},
+        "Café".encode("latin-1"),
+    )
+    response = fetch(local_server.url("/a"))
+    assert response.status == 200
+    assert response.charset == "iso-8859-1"
+    assert response.content.decode("latin-1") == "Café"
+    assert response.content_type == "text/html"
+
+
+def test_redirect_to_private_address_is_blocked(local_server):
+    local_server.routes["/r"] = (302, {"Location": "http://169.254.169.254/latest/meta-data/"}, b"")
+    with pytest.raises(BlockedAddressError):
+        fetch(local_server.url("/r"))
+    # A redirect to loopback under another name is blocked too: only "127.0.0.1" is allowed.
+    local_server.routes["/r2"] = (301, {"Location": f"http://localhost:{local_server.port}/a"}, b"")
+    with pytest.raises(BlockedAddressError):
+        fetch(local_server.url("/r2"))
+
+
+def test_redirects_are_followed_and_limited(local_server, settings):
+    local_server.routes["/a"] = (200, {"Content-Type": "text/plain"}, b"done")
+    local_server.routes["/start"] = (302, {"Location": "/a"}, b"")
+    assert fetch(local_server.url("/start")).url == local_server.url("/a")
+    local_server.routes["/loop"] = (302, {"Location": "/loop"}, b"")
+    with pytest.raises(PermanentError, match="Too many redirects"):
+        fetch(local_server.url("/loop"))
+
+
+def test_size_cap_by_header_and_by_stream(local_server):
+    local_server.routes["/big"] = (200, {}, b"x" * 2000)
+    with pytest.raises(ResponseTooLargeError):
+        fetch(local_server.url("/big"), max_bytes=1000)
+    # A server that does not say its length is cut off while streaming.
+    local_server.routes["/stream"] = (200, {"X-Omit-Length": "1"}, b"y" * 5000)
+    with pytest.raises(ResponseTooLargeError):
+        fetch(local_server.url("/stream"), max_bytes=1000)
+    local_server.routes["/small"] = (200, {"X-Omit-Length": "1"}, b"y" * 10)
+    assert fetch(local_server.url("/small"), max_bytes=1000).content == b"y" * 10
+
+
+def test_status_codes_map_to_transient_or_permanent(local_server):
+    local_server.routes["/e500"] = (503, {}, b"down")
+    local_server.routes["/e429"] = (429, {}, b"slow down")
+    with pytest.raises(TransientError):
+        fetch(local_server.url("/e500"))
+    with pytest.raises(TransientError):
+        fetch(local_server.url("/e429"))
+    with pytest.raises(PermanentError, match="404"):
+        fetch(local_server.url("/missing"))
+
+
+def test_unreachable_port_is_transient(settings):
+    settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(TransientError, match="connect"):
+        fetch(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+def test_post_sends_the_body_once_and_keeps_an_excerpt(local_server):
+    local_server.routes["/in"] = (201, {"Content-Type": "text/plain"}, b"x" * 5000)
+    response = post(
+        local_server.url("/in"),
+        content=b'{"a":1}',
+        headers={"Content-Type": "application/json"},
+        timeout=2,
+        excerpt_bytes=100,
+    )
+    assert (response.status, response.body_excerpt, response.location) == (201, b"x" * 100, "")
+    [request] = local_server.received
+    assert (request.method, request.body) == ("POST", b'{"a":1}')
+
+
+def test_post_does_not_follow_redirects(local_server):
+    local_server.routes["/in"] = (307, {"Location": "http://169.254.169.254/"}, b"")
+    response = post(local_server.url("/in"), content=b"{}", headers={}, timeout=2, excerpt_bytes=10)
+    assert (response.status, response.location) == (307, "http://169.254.169.254/")
+    assert local_server.requests == ["/in"]
