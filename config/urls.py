@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from reviews.public_views import FactCheckSitemap, fact_check
+from reviews.views.public import FactCheckSitemap, fact_check
 
 api_v1 = (
     [

@@ -1,5 +1,6 @@
 """ClaimReview output checked against the schema.org vocabulary (vendored term list built by
-tests/fixtures/build_schemaorg_terms.py), public fact-check pages, the sitemap, import."""
+tests/fixtures/build_schemaorg_terms.py), public fact-check pages, the sitemap. The import's
+tests are in tests/library/api."""
 
 import json
 import re
@@ -9,7 +10,6 @@ from typing import Any
 import pytest
 from pyld import jsonld  # type: ignore[import-untyped]  # no stubs
 
-from library.models import FactCheck
 from reviews.claimreview import claimreview
 from reviews.services.citations import citation_add
 from tests.factories import ReviewItemFactory, publish
@@ -159,22 +159,3 @@ def test_sitemap_lists_published_fact_checks(published, client, workflow):
     xml = client.get("/sitemap.xml").content.decode()
     assert f"/fact-checks/{published.claim_id}-" in xml
     assert f"/fact-checks/{draft.claim_id}-" not in xml
-
-
-def test_claimreview_import_from_pages_and_json(workflow, key_client, shared_data):
-    client = key_client("articles:write")
-    page = (shared_data / "fixtures" / "claimreview_html" / "afp_raw.html").read_bytes()
-    response = client.generic("POST", "/api/v1/claimreview", page, content_type="text/html")
-    assert response.status_code == 200, response.content
-    assert response.json()["created"] >= 1
-    line = (
-        (shared_data / "fixtures" / "claimreview_feed" / "meedan_fixture_claimreviews.jsonl")
-        .read_text()
-        .splitlines()[0]
-    )
-    response = client.post("/api/v1/claimreview", json.loads(line), format="json")
-    assert response.json()["found"] == 1
-    assert FactCheck.objects.count() >= 2
-    empty = client.post("/api/v1/claimreview", {"@type": "WebPage"}, format="json")
-    assert empty.status_code == 400
-    assert "body" in empty.json()["errors"]

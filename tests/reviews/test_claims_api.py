@@ -2,12 +2,14 @@
 ClaimReview, the changes feed and exports."""
 
 import json
+from typing import Any
 
+import jsonschema  # type: ignore[import-untyped]  # no stubs
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reviews.models import PublicationChange
+from reviews.models import PublicationChange, Tag
 from reviews.services.citations import citation_add, note_add
 from reviews.services.workflow import review_item_update
 from tests.factories import ReviewItemFactory, publish
@@ -182,19 +184,50 @@ def test_export_streams_csv_and_jsonl_with_filters(published, key_client, workfl
     assert client.get("/api/v1/claims/export.csv?updated_since=nope").status_code == 400
 
 
-@pytest.mark.parametrize("internal", [False, True])
-def test_fast_representation_matches_the_documented_serializers(published, internal):
-    from reviews.api.representation import claim_rows, claims_json
-    from reviews.api.serializers import ClaimInternalOutputSerializer, ClaimOutputSerializer
-    from reviews.models import Tag
-    from reviews.selectors import api_claims
+def _strict(node: Any) -> Any:
+    """An OpenAPI 3.0 schema as JSON Schema: `nullable` as a null type, and objects closed
+    (every key a response has must be documented)."""
+    if isinstance(node, list):
+        return [_strict(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _strict(v) for k, v in node.items() if k != "nullable"}
+    if out.get("type") == "object" and "properties" in out:
+        out["additionalProperties"] = False
+    if node.get("nullable"):
+        out = {"anyOf": [out, {"type": "null"}]}
+    return out
 
+
+@pytest.mark.parametrize("scope", ["claims:read", "claims:read_all"])
+def test_responses_match_the_documented_schema(published, key_client, client, scope):
+    """The schema at /api/schema/ (generated from the same field list as the responses)
+    describes real list and detail responses exactly, for public and internal callers."""
     published.tags.add(Tag.objects.create(name="Climate", slug="climate"))
-    items = api_claims(include_internal=internal).filter(pk=published.pk)
-    serializer = ClaimInternalOutputSerializer if internal else ClaimOutputSerializer
-    documented = json.loads(json.dumps(serializer(items.get()).data))
-    fast = claims_json(list(claim_rows(items, internal=internal)), internal=internal)[0]
-    assert fast == documented
+    ReviewItemFactory.create()  # unpublished: no verdict, no fact-check URL (read_all only)
+    document = client.get("/api/schema/", {"format": "json"}).json()
+    root = {"components": _strict(document["components"])}
+    ref = "#/components/schemas/"
+
+    def check(instance: Any, component: str) -> None:
+        validator = jsonschema.Draft202012Validator({**root, "$ref": ref + component})
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(instance)]
+        assert not errors, errors
+
+    api = key_client(scope)
+    page = api.get("/api/v1/claims").json()
+    assert len(page["results"]) == (2 if scope == "claims:read_all" else 1)
+    check(page, "ClaimPage")
+    check(api.get(f"/api/v1/claims/{published.claim_id}").json(), "ClaimOutput")
+    claim = page["results"][-1]
+    assert claim["tags"] == ["climate"]
+    assert claim["citations"]
+    assert claim["verdict"]
+    internal_keys = {"assignee", "decided_by", "published_by", "notes"}
+    assert (internal_keys <= claim.keys()) == (scope == "claims:read_all")
+    if scope == "claims:read_all":
+        assert claim["notes"][0]["body"] == "internal: asked the author"
+        assert page["results"][0]["verdict"] is None
 
 
 def test_offsets_postgresql_cannot_store_are_compared_in_utc(published, key_client):

@@ -1,0 +1,55 @@
+"""Every published claim as one streamed schema.org DataFeed of ClaimReview."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from reviews import selectors
+from reviews.api.common import (
+    DATETIME,
+    JSONLD,
+    READ,
+    filtered,
+)
+from reviews.claimreview import claimreview
+from reviews.models import ReviewItem
+
+
+def _feed(items: Iterable[ReviewItem]) -> Iterator[str]:
+    yield '{"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": ['
+    for n, item in enumerate(items):
+        element = {
+            "@type": "DataFeedItem",
+            "dateCreated": item.published_at.isoformat() if item.published_at else None,
+            "item": [{k: v for k, v in claimreview(item).items() if k != "@context"}],
+        }
+        yield ("," if n else "") + json.dumps(element, ensure_ascii=False)
+    yield "]}\n"
+
+
+class ClaimReviewFeedApi(APIView):
+    required_scopes = READ
+
+    @extend_schema(
+        parameters=[OpenApiParameter("updated_since", DATETIME)],
+        responses={(200, JSONLD): OpenApiTypes.OBJECT},
+        summary="Every published claim as a ClaimReview DataFeed (streamed)",
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        items = (
+            selectors.api_claims(include_internal=False)
+            .filter(verdict__isnull=False)
+            .prefetch_related(None)
+            .order_by("id")
+        )
+        since = request.query_params.get("updated_since")
+        if since:  # the feed takes this one filter
+            items = filtered(items, {"updated_since": since})
+        return StreamingHttpResponse(_feed(items.iterator(chunk_size=1000)), content_type=JSONLD)

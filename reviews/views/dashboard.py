@@ -1,0 +1,46 @@
+"""The dashboard: backlog, throughput and verdicts at a glance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from reviews import selectors
+from reviews.views.common import reviewer_required
+
+
+def _bars(rows: list[tuple[str, int, str, str]]) -> list[dict[str, Any]]:
+    """(label, count, colour, link) rows as bars scaled to the largest count."""
+    largest = max((n for _, n, _, _ in rows), default=0) or 1
+    return [
+        {"label": label, "count": n, "pct": round(100 * n / largest), "colour": colour, "url": url}
+        for label, n, colour, url in rows
+    ]
+
+
+@reviewer_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    stats = selectors.dashboard()
+    queue_url = reverse("reviews:queue")
+    charts = [
+        (
+            "Backlog by status",
+            _bars(
+                [(s.name, n, s.colour, f"{queue_url}?status={s.slug}") for s, n in stats.backlog]
+            ),
+        ),
+        (
+            "Claims decided per day",
+            _bars([(f"{day:%a %d %b}", n, "", "") for day, n in stats.reviewed_per_day]),
+        ),
+        (
+            "Verdicts of published claims",
+            _bars([(v.name, n, v.colour, "") for v, n in stats.verdicts]),
+        ),
+    ]
+    return render(request, "reviews/dashboard.html", {"stats": stats, "charts": charts})
