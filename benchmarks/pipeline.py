@@ -72,6 +72,7 @@ def main() -> int:
 
     from claims.models import Article, Claim
     from claims.services.articles import article_submit
+    from claims.steps import WORKING_STATES
     from config.celery_app import app as celery_app
     from core.segment import split_sentences
     from core.text import extract_from_html, extract_from_text
@@ -100,7 +101,7 @@ def main() -> int:
             started = time.perf_counter()
             for kind, body in articles:
                 article_submit(**{kind: body})  # type: ignore[arg-type]
-            working = Article.WORKING_STATES
+            working = WORKING_STATES
             deadline = started + args.timeout
             while Article.objects.filter(state__in=working).exists():
                 if time.perf_counter() > deadline:

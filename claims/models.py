@@ -18,8 +18,7 @@ class Article(models.Model):
         DUPLICATE = "duplicate", "duplicate"
         FAILED = "failed", "failed"
 
-    # States in which a worker still owes the article some work (the sweeper watches these).
-    WORKING_STATES = (State.QUEUED, State.FETCHING, State.EXTRACTING, State.GATHERING)
+    # The states a worker still owes work in are the step table's (claims.steps.WORKING_STATES).
 
     class InputKind(models.TextChoices):
         URL = "url", "URL"

@@ -54,5 +54,5 @@ def article_progress(*, article: Article) -> ArticleProgress:
 
 def claims_with_evidence() -> QuerySet[Claim]:
     """Claims whose evidence step is over: the default pool for claim matching until the
-    review app names its own (CLAIMDESK_MATCH_CANDIDATES)."""
+    review app registers its own (claims.ports.register_match_candidates)."""
     return Claim.objects.exclude(evidence_state=Claim.EvidenceState.PENDING)

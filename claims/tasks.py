@@ -1,4 +1,5 @@
-"""Celery tasks of the pipeline: thin wrappers that call services with ids.
+"""Celery tasks of the pipeline: thin wrappers, made from the step table (claims/steps.py),
+that call services with ids.
 
 All tasks are `acks_late` (a crash mid-task means redelivery) and safe to run twice, because
 the services check the article's state before doing anything. Only transient errors are
@@ -12,7 +13,7 @@ from typing import Any
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from claims.services import pipeline
+from claims import steps
 from core.errors import TransientError
 
 
@@ -28,34 +29,36 @@ class PipelineTask(Task):  # type: ignore[type-arg]
         """Retries exhausted or an unexpected error: the article shows failed, with the reason."""
         article_id = kwargs.get("article_id")
         if article_id is None and "claim_id" in kwargs:
-            article_id = pipeline.claim_article_id(claim_id=kwargs["claim_id"])
+            article_id = steps.claim_article_id(claim_id=kwargs["claim_id"])
         if article_id is not None:
             reason = "Timed out." if isinstance(exc, SoftTimeLimitExceeded) else str(exc)
-            pipeline.article_mark_failed(
+            steps.article_mark_failed(
                 article_id=article_id, reason=f"{type(exc).__name__}: {reason}"
             )
 
 
-@shared_task(base=PipelineTask, name="claims.article_fetch")
-def article_fetch(*, article_id: int) -> None:
-    pipeline.article_fetch(article_id=article_id)
+def _register_article_step(task_name: str) -> None:
+    @shared_task(base=PipelineTask, name=task_name)
+    def run(*, article_id: int) -> None:
+        steps.run_step(task_name, article_id=article_id)
 
 
-@shared_task(base=PipelineTask, name="claims.article_extract")
-def article_extract(*, article_id: int) -> None:
-    pipeline.article_extract(article_id=article_id)
+# One task per article step of the table (claims.article_fetch, claims.article_extract).
+for _step in steps.STEPS:
+    if _step.run is not None:
+        _register_article_step(_step.task)
 
 
-@shared_task(base=PipelineTask, name="claims.claim_gather_evidence")
+@shared_task(base=PipelineTask, name=steps.EVIDENCE_TASK)
 def claim_gather_evidence(*, claim_id: int) -> None:
-    pipeline.claim_gather_evidence(claim_id=claim_id)
+    steps.claim_gather_evidence(claim_id=claim_id)
 
 
-@shared_task(base=PipelineTask, name="claims.article_finish")
+@shared_task(base=PipelineTask, name=steps.FINISH_TASK)
 def article_finish(*, article_id: int) -> None:
-    pipeline.article_finish(article_id=article_id)
+    steps.article_finish(article_id=article_id)
 
 
 @shared_task(name="claims.pipeline_sweep_stuck", acks_late=True)
 def pipeline_sweep_stuck() -> int:
-    return pipeline.pipeline_sweep_stuck()
+    return steps.pipeline_sweep_stuck()

@@ -7,4 +7,12 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         # Services enqueue tasks by name (core.tasks); the names must be registered.
+        from claims import ports
         from reviews import tasks  # noqa: F401
+        from reviews.selectors import claims_reviewed
+        from reviews.services.queue import review_items_enqueue_for_article
+
+        # The pipeline (claims) hands ready articles to the queue and matches new claims
+        # against reviewed ones through these ports; claims never imports reviews.
+        ports.register_review_handoff(review_items_enqueue_for_article)
+        ports.register_match_candidates(claims_reviewed)

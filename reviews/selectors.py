@@ -168,7 +168,7 @@ def review_item_detail(*, item_id: int) -> ReviewItem | None:
 
 def claims_reviewed() -> QuerySet[Claim]:
     """Claims someone has given a verdict: what claim matching compares new claims with
-    (CLAIMDESK_MATCH_CANDIDATES)."""
+    (registered as the claims.ports match_candidates port in ReviewsConfig.ready)."""
     return Claim.objects.filter(review__verdict__isnull=False)
 
 

@@ -12,9 +12,10 @@ from typing import Protocol
 
 from django.conf import settings
 
-from claims.extraction import rules
+import claims.extraction.rules as rules
 from claims.extraction.attribution import Attribution, attribute_sentences
 from claims.extraction.checkworthiness import CheckworthinessModel
+from claims.extraction.llm import decontextualiser_from_settings
 from core.segment import Span, split_sentences
 
 logger = logging.getLogger(__name__)
@@ -142,8 +143,6 @@ class ClaimEngine:
 @cache
 def get_extractor() -> ClaimExtractor:
     """The process-wide engine, built on first use (the model loads once per worker)."""
-    from claims.extraction.llm import decontextualiser_from_settings
-
     return ClaimEngine(
         CheckworthinessModel.load(),
         threshold=settings.CLAIMDESK_CHECKWORTHY_THRESHOLD,

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims.models import Article
-from claims.services.pipeline import enqueue_next_step
+from claims.steps import enqueue_next_step
 from core.errors import ApplicationError
 from core.text import content_hash, looks_like_html
 

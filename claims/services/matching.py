@@ -1,9 +1,8 @@
 """Claim matching as a pipeline step: embed the new claim, compare it with reviewed claims,
 record the suggestion and, above the auto-link threshold, the cluster it joins.
 
-Which claims count as reviewed is the review app's business: a callable named in
-CLAIMDESK_MATCH_CANDIDATES returns them (a QuerySet of claims, or their ids), so this app
-never imports that one.
+Which claims count as reviewed is the review app's business: it registers the
+`match_candidates` port (claims/ports.py), so this app never imports that one.
 """
 
 from __future__ import annotations
@@ -12,9 +11,8 @@ import logging
 
 import numpy as np
 from django.conf import settings
-from django.db.models import QuerySet
-from django.utils.module_loading import import_string
 
+from claims import ports
 from claims.matching import Candidates, Match, best_match
 from claims.models import Claim
 from library.evidence.embedder import DIMENSIONS, from_bytes, model_version, to_bytes
@@ -23,18 +21,10 @@ from library.evidence.hybrid import embed_query
 logger = logging.getLogger(__name__)
 
 
-def match_candidates() -> QuerySet[Claim]:
-    """The claims a new claim may match, from the callable named in settings."""
-    found = import_string(settings.CLAIMDESK_MATCH_CANDIDATES)()
-    if isinstance(found, QuerySet):
-        return found
-    return Claim.objects.filter(pk__in=list(found))
-
-
 def _candidates(claim: Claim, model: str) -> Candidates:
     rows = [
         (pk, from_bytes(blob), entities, text)
-        for pk, blob, entities, text in match_candidates()
+        for pk, blob, entities, text in ports.get_match_candidates()()
         .exclude(pk=claim.pk)
         .filter(embedding_model=model)
         .values_list("id", "embedding", "entities", "self_contained_text")

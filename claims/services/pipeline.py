@@ -1,9 +1,9 @@
-"""The steps a worker runs for an article: fetch → extract → gather evidence → finish.
+"""The work of each pipeline step; the step table and the runner are in claims/steps.py.
 
-Each step is idempotent through the article's state: it claims the article under a row lock,
-does its work outside the lock, then writes its results only if the article is still in the
-state it claimed. A step that runs twice (redelivery after a crash, the sweeper re-enqueuing)
-therefore finds nothing to do the second time.
+fetch and extract do their work outside any lock and return a `Write`, which the runner
+applies under the row lock only if the article is still in the step's working state: a step
+that runs twice (redelivery after a crash, the sweeper re-enqueuing) finds nothing to do the
+second time. Evidence is gathered per claim, and each claim is marked done once.
 """
 
 from __future__ import annotations
@@ -11,15 +11,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from claims import dispatch
 from claims.extraction import ScoredSentence, get_extractor
-from claims.handoff import hand_off_to_review
 from claims.models import Article, ArticleSentence, Claim, Evidence
 from claims.services.matching import claim_match
 from core.errors import ApplicationError, PermanentError, TransientError
@@ -32,7 +31,8 @@ from core.text import (
     extract_from_text,
     looks_like_html,
 )
-from library.evidence.base import EvidenceCandidate, ProviderUnavailableError, get_providers
+from library.evidence.base import EvidenceCandidate, ProviderUnavailableError
+from library.evidence.registry import get_providers
 from library.evidence.stance import get_stance_model
 
 logger = logging.getLogger(__name__)
@@ -40,57 +40,33 @@ _WORDS = re.compile(r"\w\w")  # text with no two word characters in a row has no
 State = Article.State
 
 
-def enqueue_next_step(article: Article) -> None:
-    """Enqueue the task that moves `article` on from its current state (after commit)."""
-    if article.state in (State.QUEUED, State.FETCHING):
-        if article.input_kind == Article.InputKind.URL and not article.raw_content:
-            dispatch.enqueue_fetch(article.pk)
-        else:
-            dispatch.enqueue_extract(article.pk)
-    elif article.state == State.EXTRACTING:
-        dispatch.enqueue_extract(article.pk)
-    elif article.state == State.GATHERING:
-        pending = article.claims.filter(evidence_state=Claim.EvidenceState.PENDING)
-        dispatch.enqueue_gather(pending.values_list("pk", flat=True))
-        dispatch.enqueue_finish(article.pk)
+class StepFailed(Exception):
+    """The step cannot succeed for this article (an unreachable URL, no text): the runner
+    records `reason` on the article as its final failure."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
-def _claim_step(article_id: int, allowed: tuple[str, ...], working: str) -> Article | None:
-    """Move the article into `working` if it is in one of `allowed`; None means nothing to do."""
-    with transaction.atomic():
-        article = Article.objects.select_for_update().filter(pk=article_id).first()
-        if article is None or article.state not in allowed:
-            return None
-        # Attempts count starts of the current step, so the sweeper's limit is per step.
-        article.attempts = article.attempts + 1 if article.state == working else 1
-        article.state = working
-        article.progressed_at = timezone.now()
-        article.save(update_fields=["state", "attempts", "progressed_at", "updated_at"])
-        return article
+# A step's work returns one of these: it writes the step's results onto the article, which the
+# runner has locked again and found still in the step's working state (claims/steps.py).
+Write = Callable[[Article], None]
 
 
-def article_fetch(*, article_id: int) -> None:
+def article_fetch(article: Article) -> Write:
     """Download the article's URL through the guarded client. TransientError → task retries."""
-    article = _claim_step(article_id, (State.QUEUED, State.FETCHING), State.FETCHING)
-    if article is None:
-        return
     try:
         body, _ = fetch_text(article.source_url)
     except PermanentError as exc:
-        article_mark_failed(article_id=article_id, reason=str(exc))
-        return
+        raise StepFailed(str(exc)) from exc
     except ApplicationError as exc:
-        article_mark_failed(article_id=article_id, reason=exc.message)
-        return
-    with transaction.atomic():
-        locked = Article.objects.select_for_update().get(pk=article_id)
-        if locked.state != State.FETCHING:
-            return
+        raise StepFailed(exc.message) from exc
+
+    def write(locked: Article) -> None:
         locked.raw_content = body
-        locked.state = State.EXTRACTING
-        locked.progressed_at = timezone.now()
-        locked.save(update_fields=["raw_content", "state", "progressed_at", "updated_at"])
-        dispatch.enqueue_extract(article_id)
+
+    return write
 
 
 def _prepare(article: Article) -> ExtractedPage:
@@ -100,15 +76,11 @@ def _prepare(article: Article) -> ExtractedPage:
     return extract_from_html(article.raw_content, url=article.source_url)
 
 
-def article_extract(*, article_id: int) -> None:
+def article_extract(article: Article) -> Write:
     """Extract text and metadata, detect duplicates, then create the article's claims."""
-    article = _claim_step(article_id, (State.QUEUED, State.EXTRACTING), State.EXTRACTING)
-    if article is None:
-        return
     page = _prepare(article)
     if not _WORDS.search(page.text):
-        article_mark_failed(article_id=article_id, reason="No article text could be extracted.")
-        return
+        raise StepFailed("No article text could be extracted.")
     digest = content_hash(page.text)
     language = page.language or detect_language(page.text)
     sentences = get_extractor().extract(
@@ -117,10 +89,8 @@ def article_extract(*, article_id: int) -> None:
         outlet=article.outlet or page.outlet,
         language=language,
     )
-    with transaction.atomic():
-        locked = Article.objects.select_for_update().get(pk=article_id)
-        if locked.state != State.EXTRACTING:
-            return
+
+    def write(locked: Article) -> None:
         locked.text = page.text
         locked.content_hash = digest
         locked.title = locked.title or page.title[:500]
@@ -128,10 +98,9 @@ def article_extract(*, article_id: int) -> None:
         locked.outlet = locked.outlet or page.outlet[:200]
         locked.published_at = locked.published_at or page.published_at
         locked.language = locked.language or language[:16]
-        locked.progressed_at = timezone.now()
         original = (
             Article.objects.filter(content_hash=digest, duplicate_of=None)
-            .exclude(pk=article_id)
+            .exclude(pk=locked.pk)
             .exclude(state=State.FAILED)
             .order_by("pk")
             .first()
@@ -140,7 +109,6 @@ def article_extract(*, article_id: int) -> None:
             # The same story under another URL: point at it instead of queueing its claims twice.
             locked.duplicate_of = original
             locked.state = State.DUPLICATE
-            locked.save()
             return
         claims = Claim.objects.bulk_create(
             [claim_from_sentence(locked, s) for s in sentences if s.check_worthy]
@@ -159,14 +127,8 @@ def article_extract(*, article_id: int) -> None:
             for s in sentences
         )
         locked.claims_total = len(claims)
-        locked.state = State.GATHERING
-        locked.save()
-        # Each evidence task finishes the article when it is the last; with no claims the
-        # article is finished directly. (bulk_create returns ids on PostgreSQL and SQLite.)
-        if claims:
-            dispatch.enqueue_gather(c.pk for c in claims)
-        else:
-            dispatch.enqueue_finish(article_id)
+
+    return write
 
 
 def claim_from_sentence(article: Article, s: ScoredSentence) -> Claim:
@@ -214,11 +176,14 @@ def _hit_key(provider: str, candidate: EvidenceCandidate) -> str:
     return hashlib.sha256(f"{provider}\n{candidate.url}\n{candidate.snippet}".encode()).hexdigest()
 
 
-def claim_gather_evidence(*, claim_id: int) -> None:
-    """Ask every provider for candidates; a provider that fails is noted, not fatal."""
+def claim_gather_evidence(*, claim_id: int) -> int | None:
+    """Ask every provider for candidates; a provider that fails is noted, not fatal.
+
+    Returns the claim's article id (None for an unknown claim), for the fan-in that follows.
+    """
     claim = Claim.objects.filter(pk=claim_id).first()
     if claim is None:
-        return
+        return None
     if claim.evidence_state == Claim.EvidenceState.PENDING:
         claim_match(claim=claim)
         found: list[Evidence] = []
@@ -259,74 +224,4 @@ def claim_gather_evidence(*, claim_id: int) -> None:
                 evidence_state=Claim.EvidenceState.DONE, evidence_errors=errors
             )
             Article.objects.filter(pk=claim.article_id).update(progressed_at=timezone.now())
-    article_finish(article_id=claim.article_id)
-
-
-def article_finish(*, article_id: int) -> None:
-    """Fan-in: once every claim has its evidence, mark the article ready and queue its claims.
-
-    Every evidence task calls this after committing its own claim, so the last one to finish
-    always sees all claims done; the row lock makes sure only one of them does the hand-off.
-    """
-    with transaction.atomic():
-        article = Article.objects.select_for_update().filter(pk=article_id).first()
-        if article is None or article.state != State.GATHERING:
-            return
-        if article.claims.filter(evidence_state=Claim.EvidenceState.PENDING).exists():
-            return
-        article.state = State.READY
-        article.progressed_at = timezone.now()
-        article.save(update_fields=["state", "progressed_at", "updated_at"])
-        hand_off_to_review(article_id=article_id)
-
-
-def article_mark_failed(*, article_id: int, reason: str) -> None:
-    """Record a final failure. Articles already finished are left alone."""
-    with transaction.atomic():
-        article = Article.objects.select_for_update().filter(pk=article_id).first()
-        if article is None or article.state not in Article.WORKING_STATES:
-            return
-        article.state = State.FAILED
-        article.last_error = reason[:2000]
-        article.progressed_at = timezone.now()
-        article.save(update_fields=["state", "last_error", "progressed_at", "updated_at"])
-    logger.warning("article %s failed: %s", article_id, reason)
-
-
-def pipeline_sweep_stuck() -> int:
-    """Re-enqueue articles that stopped moving (lost message, dead worker); give up eventually.
-
-    Returns how many articles were re-enqueued or failed.
-    """
-    cutoff = timezone.now() - settings.CLAIMDESK_PIPELINE_STUCK_AFTER
-    stuck_ids = list(
-        Article.objects.filter(state__in=Article.WORKING_STATES, progressed_at__lt=cutoff)
-        .order_by("progressed_at")
-        .values_list("pk", flat=True)[:500]
-    )
-    for article_id in stuck_ids:
-        with transaction.atomic():
-            article = Article.objects.select_for_update().get(pk=article_id)
-            if article.state not in Article.WORKING_STATES or article.progressed_at >= cutoff:
-                continue
-            if article.attempts >= settings.CLAIMDESK_PIPELINE_MAX_ATTEMPTS:
-                article.last_error = (
-                    f"Gave up after {article.attempts} attempts: the article stopped moving "
-                    f"while {article.get_state_display()}."
-                )
-                article.state = State.FAILED
-            elif article.state == State.GATHERING:
-                # Evidence tasks do not count starts (there is one per claim), so the sweeper
-                # counts its own re-enqueues of this step towards the limit.
-                article.attempts += 1
-            article.progressed_at = timezone.now()
-            article.save(
-                update_fields=["state", "attempts", "last_error", "progressed_at", "updated_at"]
-            )
-            logger.info("sweeper re-enqueues article %s (%s)", article_id, article.state)
-            enqueue_next_step(article)
-    return len(stuck_ids)
-
-
-def claim_article_id(*, claim_id: int) -> int | None:
-    return Claim.objects.filter(pk=claim_id).values_list("article_id", flat=True).first()
+    return claim.article_id

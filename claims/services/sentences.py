@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from claims import dispatch
+from claims import ports
 from claims.extraction import get_extractor
-from claims.handoff import hand_off_to_review
 from claims.models import Article, ArticleSentence, Claim
 from claims.services.pipeline import claim_from_sentence
+from claims.steps import enqueue_claim_evidence
 from core.errors import ApplicationError
 
 
@@ -51,6 +51,6 @@ def sentence_promote(*, sentence_id: int, user: User) -> Claim:
     sentence.save(update_fields=["claim"])
     article.claims_total += 1
     article.save(update_fields=["claims_total", "updated_at"])
-    hand_off_to_review(article_id=article.pk)
-    dispatch.enqueue_gather([claim.pk])
+    ports.get_review_handoff()(article_id=article.pk)
+    enqueue_claim_evidence([claim.pk])
     return claim

@@ -144,9 +144,6 @@ CLAIMDESK_PIPELINE_STUCK_AFTER = timedelta(
 )
 # After this many starts the sweeper gives up and marks the article failed.
 CLAIMDESK_PIPELINE_MAX_ATTEMPTS = env.int("CLAIMDESK_PIPELINE_MAX_ATTEMPTS", default=5)
-# Called with article_id once an article's claims have their evidence: the hand-off from the
-# pipeline (claims app) to the review queue (reviews app), named here so claims never imports it.
-CLAIMDESK_REVIEW_HANDOFF = "reviews.services.queue.review_items_enqueue_for_article"
 
 # --- Celery ---------------------------------------------------------------------------------
 # Embedded default: kombu's SQLAlchemy transport on a SQLite file next to the database, so the
@@ -309,15 +306,12 @@ LOGGING = {
 CLAIMDESK_GOOGLE_FACTCHECK_API_KEY = env.str("CLAIMDESK_GOOGLE_FACTCHECK_API_KEY", default="")
 # e.g. https://en.wikipedia.org/w/api.php (any language, or the newsroom's own MediaWiki).
 CLAIMDESK_MEDIAWIKI_API_URL = env.str("CLAIMDESK_MEDIAWIKI_API_URL", default="")
-_default_providers = [
-    "library.evidence.library.LibraryProvider",
-    "library.evidence.library.FactCheckProvider",
-]
+_default_providers = ["library", "factchecks"]
 if CLAIMDESK_GOOGLE_FACTCHECK_API_KEY:
-    _default_providers.append("library.evidence.providers.google_factcheck.GoogleFactCheckProvider")
+    _default_providers.append("google_factcheck")
 if CLAIMDESK_MEDIAWIKI_API_URL:
-    _default_providers.append("library.evidence.providers.mediawiki.MediaWikiProvider")
-# Evidence providers, in the order their hits are listed.
+    _default_providers.append("mediawiki")
+# Evidence providers by name (library/evidence/registry.py), in the order their hits are listed.
 CLAIMDESK_EVIDENCE_PROVIDERS = env.list("CLAIMDESK_EVIDENCE_PROVIDERS", default=_default_providers)
 CLAIMDESK_PROVIDER_TIMEOUT_S = env.float("CLAIMDESK_PROVIDER_TIMEOUT_S", default=8.0)
 CLAIMDESK_PROVIDER_ATTEMPTS = env.int("CLAIMDESK_PROVIDER_ATTEMPTS", default=3)
@@ -347,11 +341,6 @@ CLAIMDESK_HYBRID_RRF_K = env.int("CLAIMDESK_HYBRID_RRF_K", default=60)
 CLAIMDESK_MATCH_SUGGEST_THRESHOLD = env.float("CLAIMDESK_MATCH_SUGGEST_THRESHOLD", default=0.75)
 CLAIMDESK_MATCH_AUTOLINK_THRESHOLD = env.float("CLAIMDESK_MATCH_AUTOLINK_THRESHOLD", default=0.9)
 CLAIMDESK_MATCH_MIN_WORDS = env.int("CLAIMDESK_MATCH_MIN_WORDS", default=8)
-# Returns the claims a new claim may match (a QuerySet[Claim]); the reviews app names its own
-# selector here so claims never imports reviews.
-CLAIMDESK_MATCH_CANDIDATES = env.str(
-    "CLAIMDESK_MATCH_CANDIDATES", default="reviews.selectors.claims_reviewed"
-)
 
 # --- Cache (circuit breakers): Redis when configured, so every worker sees the same state. ---
 CACHES = {

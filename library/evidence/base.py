@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Protocol
-
-from django.conf import settings
-from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
@@ -33,18 +29,3 @@ class EvidenceProvider(Protocol):
     name: str
 
     def search(self, claim_text: str, *, limit: int) -> list[EvidenceCandidate]: ...
-
-
-@cache
-def get_providers() -> tuple[EvidenceProvider, ...]:
-    """Providers named in CLAIMDESK_EVIDENCE_PROVIDERS, built once per process. External ones
-    (`external = True`) go behind retries, a rate limit and a circuit breaker."""
-    from library.evidence.resilience import ResilientProvider
-
-    providers: list[EvidenceProvider] = []
-    for path in settings.CLAIMDESK_EVIDENCE_PROVIDERS:
-        provider = import_string(path)()
-        providers.append(
-            ResilientProvider(provider) if getattr(provider, "external", False) else provider
-        )
-    return tuple(providers)

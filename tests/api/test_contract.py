@@ -44,7 +44,7 @@ def api_schema(workflow, user, editor, settings, monkeypatch):
     settings.CLAIMDESK_API_RATE = ""  # the run makes many requests with one key
     # The contract is the HTTP layer: submitted articles are queued, not processed here (the
     # pipeline has its own tests; in-process it would try to fetch generated URLs).
-    monkeypatch.setattr("claims.dispatch._enqueue", lambda task_name, **kwargs: None)
+    monkeypatch.setattr("claims.steps.enqueue_on_commit", lambda task_name, **kwargs: None)
     monkeypatch.setattr("library.dispatch.enqueue_on_commit", lambda task_name, **kwargs: None)
     # Sources given by URL are fetched in the request; generated URLs must not reach DNS.
     monkeypatch.setattr(

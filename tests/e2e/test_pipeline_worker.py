@@ -8,6 +8,7 @@ import pytest
 from django.db.models import Count
 
 from claims.models import Article, Claim
+from claims.steps import WORKING_STATES
 from reviews.models import ReviewItem
 from reviews.services.citations import citation_add
 from tests.e2e.conftest import wait_for
@@ -28,7 +29,7 @@ Dr. Ana Lopez, a sea ice scientist at the University of Tromso.</p>
 
 
 def _terminal(article_id: int) -> bool:
-    return Article.objects.get(pk=article_id).state not in Article.WORKING_STATES
+    return Article.objects.get(pk=article_id).state not in WORKING_STATES
 
 
 def test_article_through_worker_to_queue_to_api(live_pipeline, workflow, api_client, user, editor):

@@ -12,6 +12,7 @@ from tqdm import tqdm
 from claims.models import Article
 from claims.selectors import article_progress, articles_with_progress
 from claims.services.articles import article_submit
+from claims.steps import WORKING_STATES
 from core.errors import ApplicationError, PermanentError, TransientError
 from core.http_client import fetch_text
 from core.text import decode_bytes, looks_like_html
@@ -117,7 +118,7 @@ class Command(BaseCommand):
 
     def _wait(self, ids: list[int], timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        working = set(Article.WORKING_STATES)
+        working = set(WORKING_STATES)
         with tqdm(total=len(ids), desc="processing", unit="article", disable=None) as bar:
             done = 0
             while True:

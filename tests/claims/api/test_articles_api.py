@@ -118,10 +118,10 @@ def test_anonymous_is_refused(db):
 def test_retry_only_failed_articles(api_client, workflow, local_server):
     local_server.routes["/x"] = (404, {}, b"")
     from claims.services.articles import article_submit
-    from claims.services.pipeline import article_fetch
+    from claims.steps import run_step
 
     article, _ = article_submit(url=local_server.url("/x"))
-    article_fetch(article_id=article.pk)
+    run_step("claims.article_fetch", article_id=article.pk)
     response = api_client.post(f"{URL}/{article.pk}/retry")
     assert response.status_code == 202
     assert response.json()["state"] == "queued"

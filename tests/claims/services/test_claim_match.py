@@ -5,6 +5,7 @@ import pytest
 
 from claims.matching import Candidates, best_match, same_content
 from claims.models import Claim
+from claims.ports import ports_replaced
 from claims.services.matching import claim_match
 from library.evidence.embedder import get_embedder
 from tests.factories import ClaimFactory
@@ -12,16 +13,18 @@ from tests.factories import ClaimFactory
 REVIEWED = "The unemployment rate in Spain fell to 11 percent in the last quarter of 2024."
 
 
-def reviewed_ids_for_tests():
-    """Stands in for the review app's selector (CLAIMDESK_MATCH_CANDIDATES): ids, not a set."""
-    return Claim.objects.filter(speaker="Reviewed").values_list("id", flat=True)
+def reviewed_for_tests():
+    """Stands in for the review app's selector (the match_candidates port)."""
+    return Claim.objects.filter(speaker="Reviewed")
 
 
 @pytest.fixture
-def reviewed(db, settings):
-    settings.CLAIMDESK_MATCH_CANDIDATES = (
-        "tests.claims.services.test_claim_match.reviewed_ids_for_tests"
-    )
+def reviewed(db):
+    with ports_replaced(match_candidates=reviewed_for_tests):
+        yield _reviewed_claim()
+
+
+def _reviewed_claim():
     claim = ClaimFactory.create(
         self_contained_text=REVIEWED,
         speaker="Reviewed",

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from claims import steps
 from claims.models import Article, Claim, Evidence
 from claims.services import pipeline
 from claims.services.articles import article_retry, article_submit
@@ -70,10 +71,10 @@ def test_text_article_goes_all_the_way_to_the_queue(workflow, library, run_tasks
 def test_every_step_can_run_twice_without_harm(workflow, library, run_tasks):
     article, _ = run_tasks(article_submit, text=ARTICLE)
     counts = (Claim.objects.count(), Evidence.objects.count(), ReviewItem.objects.count())
-    run_tasks(pipeline.article_extract, article_id=article.pk)
+    run_tasks(steps.run_step, task="claims.article_extract", article_id=article.pk)
     for claim in Claim.objects.all():
-        run_tasks(pipeline.claim_gather_evidence, claim_id=claim.pk)
-    run_tasks(pipeline.article_finish, article_id=article.pk)
+        run_tasks(steps.claim_gather_evidence, claim_id=claim.pk)
+    run_tasks(steps.article_finish, article_id=article.pk)
     assert (Claim.objects.count(), Evidence.objects.count(), ReviewItem.objects.count()) == counts
     article.refresh_from_db()
     assert article.attempts == 1
@@ -110,15 +111,16 @@ def test_transient_fetch_error_propagates_for_retry(db, local_server):
     local_server.routes["/busy"] = (503, {}, b"")
     article, _ = article_submit(url=local_server.url("/busy"))
     with pytest.raises(TransientError):
-        pipeline.article_fetch(article_id=article.pk)
+        steps.run_step("claims.article_fetch", article_id=article.pk)
     article.refresh_from_db()
     assert article.state == Article.State.FETCHING  # still owed work: a retry or the sweeper
 
 
 def test_retries_exhausted_marks_failed(db, local_server, settings):
     """The task's on_failure hook records the final error on the article."""
-    from claims.tasks import article_fetch
+    from config.celery_app import app
 
+    article_fetch = app.tasks["claims.article_fetch"]
     local_server.routes["/busy"] = (503, {}, b"")
     article, _ = article_submit(url=local_server.url("/busy"))
     article_fetch.max_retries = 0
@@ -147,9 +149,9 @@ def test_provider_outage_degrades_gracefully(workflow, library, run_tasks, monke
         def search(self, claim_text: str, *, limit: int) -> list[EvidenceCandidate]:
             raise ProviderUnavailableError("HTTP 503")
 
-    from library.evidence import base
+    from library.evidence import registry
 
-    real = base.get_providers()
+    real = registry.get_providers()
     monkeypatch.setattr(pipeline, "get_providers", lambda: (*real, DownProvider()))
     article, _ = run_tasks(article_submit, text=ARTICLE)
     article.refresh_from_db()
@@ -162,7 +164,7 @@ def test_provider_outage_degrades_gracefully(workflow, library, run_tasks, monke
 def test_sweeper_reenqueues_stuck_articles_then_gives_up(workflow, run_tasks, settings):
     article, _ = article_submit(text=ARTICLE)  # committed, but its task message was "lost"
     Article.objects.filter(pk=article.pk).update(progressed_at=timezone.now() - timedelta(hours=1))
-    assert run_tasks(pipeline.pipeline_sweep_stuck) == 1
+    assert run_tasks(steps.pipeline_sweep_stuck) == 1
     article.refresh_from_db()
     assert article.state == Article.State.READY
 
@@ -172,7 +174,7 @@ def test_sweeper_reenqueues_stuck_articles_then_gives_up(workflow, run_tasks, se
         attempts=settings.CLAIMDESK_PIPELINE_MAX_ATTEMPTS,
         progressed_at=timezone.now() - timedelta(hours=1),
     )
-    run_tasks(pipeline.pipeline_sweep_stuck)
+    run_tasks(steps.pipeline_sweep_stuck)
     stuck.refresh_from_db()
     assert stuck.state == Article.State.FAILED
     assert "Gave up after" in stuck.last_error
@@ -180,16 +182,16 @@ def test_sweeper_reenqueues_stuck_articles_then_gives_up(workflow, run_tasks, se
 
 def test_sweeper_leaves_recent_work_alone(workflow):
     article, _ = article_submit(text=ARTICLE)
-    assert pipeline.pipeline_sweep_stuck() == 0
+    assert steps.pipeline_sweep_stuck() == 0
     article.refresh_from_db()
     assert article.state == Article.State.QUEUED
 
 
 def test_unknown_ids_are_a_quiet_no_op(db):
-    pipeline.article_fetch(article_id=987654)
-    pipeline.article_extract(article_id=987654)
-    pipeline.claim_gather_evidence(claim_id=987654)
-    pipeline.article_finish(article_id=987654)
+    steps.run_step("claims.article_fetch", article_id=987654)
+    steps.run_step("claims.article_extract", article_id=987654)
+    steps.claim_gather_evidence(claim_id=987654)
+    steps.article_finish(article_id=987654)
 
 
 def test_reindexing_a_source_does_not_duplicate_passages(db, library):
@@ -210,14 +212,14 @@ def test_reindexing_a_source_does_not_duplicate_passages(db, library):
 
 def test_sweeper_retries_lost_evidence_tasks_then_gives_up(workflow, library, settings):
     article, _ = article_submit(text=ARTICLE)
-    pipeline.article_extract(article_id=article.pk)  # evidence tasks enqueued but "lost"
+    steps.run_step("claims.article_extract", article_id=article.pk)  # evidence tasks "lost"
     article.refresh_from_db()
     assert article.state == Article.State.GATHERING
     for _ in range(settings.CLAIMDESK_PIPELINE_MAX_ATTEMPTS):
         Article.objects.filter(pk=article.pk).update(
             progressed_at=timezone.now() - timedelta(hours=1)
         )
-        pipeline.pipeline_sweep_stuck()
+        steps.pipeline_sweep_stuck()
     article.refresh_from_db()
     assert article.state == Article.State.FAILED
     assert "while gathering evidence" in article.last_error
