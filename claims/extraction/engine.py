@@ -10,8 +10,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Protocol
 
-from django.conf import settings
-
+from claims.conf import conf
 from claims.extraction import rules
 from claims.extraction.attribution import Attribution, attribute_sentences
 from claims.extraction.checkworthiness import CheckworthinessModel
@@ -146,6 +145,6 @@ def get_extractor() -> ClaimExtractor:
 
     return ClaimEngine(
         CheckworthinessModel.load(),
-        threshold=settings.CLAIMDESK_CHECKWORTHY_THRESHOLD,
+        threshold=conf().checkworthy_threshold,
         decontextualiser=decontextualiser_from_settings(),
     )

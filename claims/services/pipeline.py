@@ -13,11 +13,11 @@ import logging
 import re
 from dataclasses import replace
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from claims import dispatch
+from claims.conf import conf
 from claims.extraction import ScoredSentence, get_extractor
 from claims.handoff import hand_off_to_review
 from claims.models import Article, ArticleSentence, Claim, Evidence
@@ -226,7 +226,7 @@ def claim_gather_evidence(*, claim_id: int) -> None:
         for provider in get_providers():
             try:
                 candidates = provider.search(
-                    claim.self_contained_text, limit=settings.CLAIMDESK_EVIDENCE_PER_CLAIM
+                    claim.self_contained_text, limit=conf().evidence_per_claim
                 )
             except (ProviderUnavailableError, TransientError) as exc:
                 logger.warning(
@@ -298,7 +298,7 @@ def pipeline_sweep_stuck() -> int:
 
     Returns how many articles were re-enqueued or failed.
     """
-    cutoff = timezone.now() - settings.CLAIMDESK_PIPELINE_STUCK_AFTER
+    cutoff = timezone.now() - conf().pipeline_stuck_after
     stuck_ids = list(
         Article.objects.filter(state__in=Article.WORKING_STATES, progressed_at__lt=cutoff)
         .order_by("progressed_at")
@@ -309,7 +309,7 @@ def pipeline_sweep_stuck() -> int:
             article = Article.objects.select_for_update().get(pk=article_id)
             if article.state not in Article.WORKING_STATES or article.progressed_at >= cutoff:
                 continue
-            if article.attempts >= settings.CLAIMDESK_PIPELINE_MAX_ATTEMPTS:
+            if article.attempts >= conf().pipeline_max_attempts:
                 article.last_error = (
                     f"Gave up after {article.attempts} attempts: the article stopped moving "
                     f"while {article.get_state_display()}."

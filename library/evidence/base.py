@@ -7,8 +7,9 @@ from datetime import datetime
 from functools import cache
 from typing import Protocol
 
-from django.conf import settings
 from django.utils.module_loading import import_string
+
+from library.conf import conf
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def get_providers() -> tuple[EvidenceProvider, ...]:
     from library.evidence.resilience import ResilientProvider
 
     providers: list[EvidenceProvider] = []
-    for path in settings.CLAIMDESK_EVIDENCE_PROVIDERS:
+    for path in conf().evidence_providers:
         provider = import_string(path)()
         providers.append(
             ResilientProvider(provider) if getattr(provider, "external", False) else provider
