@@ -8,3 +8,6 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         # Services enqueue tasks by name (core.tasks); the names must be registered.
         from claims import tasks  # noqa: F401
+        from claims.conf import conf
+
+        conf()  # a bad CLAIMDESK_* setting stops the start-up, naming it

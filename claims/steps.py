@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
+from claims.conf import conf
 from django.db import transaction
 from django.utils import timezone
 
@@ -219,7 +219,7 @@ def pipeline_sweep_stuck() -> int:
 
     Returns how many articles were re-enqueued or failed.
     """
-    cutoff = timezone.now() - settings.CLAIMDESK_PIPELINE_STUCK_AFTER
+    cutoff = timezone.now() - conf().pipeline_stuck_after
     stuck_ids = list(
         Article.objects.filter(state__in=WORKING_STATES, progressed_at__lt=cutoff)
         .order_by("progressed_at")
@@ -231,7 +231,7 @@ def pipeline_sweep_stuck() -> int:
             if article.state not in WORKING_STATES or article.progressed_at >= cutoff:
                 continue
             step = next_step(article)
-            if article.attempts >= settings.CLAIMDESK_PIPELINE_MAX_ATTEMPTS:
+            if article.attempts >= conf().pipeline_max_attempts:
                 article.last_error = (
                     f"Gave up after {article.attempts} attempts: the article stopped moving "
                     f"while {article.get_state_display()}."

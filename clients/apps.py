@@ -9,3 +9,6 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         from clients import schema  # noqa: F401 — registers the OpenAPI security scheme
+        from clients.conf import conf
+
+        conf()  # a bad CLAIMDESK_* setting stops the start-up, naming it

@@ -8,10 +8,10 @@ import secrets
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from clients.conf import conf
 from clients.models import SCOPES, ApiKey
 from core.errors import ApplicationError
 
@@ -65,7 +65,7 @@ def _lookup(prefix: str) -> ApiKey | None:
     if key is not None:
         if len(_recent) > 10_000:  # bound the memory a flood of distinct keys could take
             _recent.clear()
-        _recent[prefix] = (now + settings.CLAIMDESK_API_KEY_CACHE_S, key)
+        _recent[prefix] = (now + conf().api_key_cache_s, key)
     return key
 
 

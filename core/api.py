@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
+from core.conf import conf
 from core.errors import ApplicationError
 from core.text import decode_bytes
 
@@ -33,7 +33,7 @@ class JsonLdParser(parsers.JSONParser):
 def ensure_body_within_limit(request: Request) -> None:
     """413 before reading a body larger than an article may be (DRF reads the stream itself,
     so Django's own upload limit does not apply)."""
-    limit = settings.CLAIMDESK_MAX_ARTICLE_BYTES
+    limit = conf().max_article_bytes
     length = request.META.get("CONTENT_LENGTH") or "0"
     if length.isdigit() and int(length) > limit + 64 * 1024:
         raise ApplicationError(

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
-from django.conf import settings
 
+from core.conf import conf
 from core.errors import PermanentError, TransientError
 from core.text import decode_bytes
 
@@ -74,7 +74,7 @@ def resolve_checked(host: str, port: int) -> str:
     Every address the name resolves to must pass: a name that mixes public and private answers
     is refused, since the connection could land on either.
     """
-    allowed = host.lower() in {h.lower() for h in settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS}
+    allowed = host.lower() in {h.lower() for h in conf().fetch_allowed_private_hosts}
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
@@ -125,12 +125,12 @@ def fetch(
     url: str, *, max_bytes: int | None = None, timeout: float | None = None
 ) -> FetchedResponse:
     """GET `url` with the guard, following redirects; 5xx/timeouts raise TransientError."""
-    limit = max_bytes if max_bytes is not None else settings.CLAIMDESK_MAX_ARTICLE_BYTES
-    seconds = timeout if timeout is not None else settings.CLAIMDESK_FETCH_TIMEOUT_S
-    headers = {"User-Agent": settings.CLAIMDESK_FETCH_USER_AGENT, "Accept": "text/html,*/*;q=0.8"}
+    limit = max_bytes if max_bytes is not None else conf().max_article_bytes
+    seconds = timeout if timeout is not None else conf().fetch_timeout_s
+    headers = {"User-Agent": conf().fetch_user_agent, "Accept": "text/html,*/*;q=0.8"}
     with httpx.Client(timeout=seconds, headers=headers, follow_redirects=False) as client:
         current = url
-        for _hop in range(settings.CLAIMDESK_FETCH_MAX_REDIRECTS + 1):
+        for _hop in range(conf().fetch_max_redirects + 1):
             request = _pinned_request(client, current)
             with network_errors_are_transient(current):
                 response = client.send(request, stream=True)

@@ -7,10 +7,10 @@ messages already queued (and beat entries) still find their task after an upgrad
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 from django.core.cache import cache
 
 from library import dispatch
+from library.conf import conf
 from library.evidence.dense import passage_index_refresh
 from library.evidence.search import refresh_lexical_stats
 from library.services import indexing
@@ -28,7 +28,7 @@ def source_document_index(*, document_id: int) -> None:
 
 @shared_task(name="claims.library_index_missing", acks_late=True)
 def library_index_missing() -> int:
-    return indexing.library_index_missing(limit=settings.CLAIMDESK_EMBED_BATCH * 100)
+    return indexing.library_index_missing(limit=conf().embed_batch * 100)
 
 
 @shared_task(name="claims.dense_index_refresh", acks_late=True)

@@ -9,8 +9,11 @@ class ReviewsConfig(AppConfig):
         # Services enqueue tasks by name (core.tasks); the names must be registered.
         from claims import ports
         from reviews import tasks  # noqa: F401
+        from reviews.conf import conf
         from reviews.selectors import claims_reviewed
         from reviews.services.queue import review_items_enqueue_for_article
+
+        conf()  # a bad CLAIMDESK_* setting stops the start-up, naming it
 
         # The pipeline (claims) hands ready articles to the queue and matches new claims
         # against reviewed ones through these ports; claims never imports reviews.

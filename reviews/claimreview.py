@@ -6,10 +6,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.text import slugify
 
+from reviews.conf import conf
 from reviews.models import ReviewItem
 
 
@@ -29,7 +29,7 @@ def fact_check_path(item: ReviewItem) -> str:
 
 
 def fact_check_url_for(claim_id: int, text: str) -> str:
-    base: str = settings.CLAIMDESK_PUBLIC_BASE_URL
+    base: str = conf().public_base_url
     return base.rstrip("/") + fact_check_path_for(claim_id, text)
 
 
@@ -38,9 +38,9 @@ def fact_check_url(item: ReviewItem) -> str:
 
 
 def _organisation() -> dict[str, Any]:
-    org: dict[str, Any] = {"@type": "Organization", "name": settings.CLAIMDESK_ORGANIZATION_NAME}
-    if settings.CLAIMDESK_ORGANIZATION_URL:
-        org["url"] = settings.CLAIMDESK_ORGANIZATION_URL
+    org: dict[str, Any] = {"@type": "Organization", "name": conf().organization_name}
+    if conf().organization_url:
+        org["url"] = conf().organization_url
     return org
 
 
@@ -53,8 +53,8 @@ def claimreview(item: ReviewItem) -> dict[str, Any]:
     if verdict.rating_value is not None:
         rating |= {
             "ratingValue": verdict.rating_value,
-            "bestRating": settings.CLAIMDESK_RATING_BEST,
-            "worstRating": settings.CLAIMDESK_RATING_WORST,
+            "bestRating": conf().rating_best,
+            "worstRating": conf().rating_worst,
         }
     claimed_on = (article.published_at or claim.created_at).date().isoformat()
     reviewed: dict[str, Any] = {"@type": "Claim", "datePublished": claimed_on}

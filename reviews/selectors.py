@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -14,6 +13,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from claims.models import Claim, Evidence
+from reviews.conf import conf
 from reviews.models import Activity, Note, PublicationChange, ReviewItem, Status, Verdict
 
 SORTS = {
@@ -140,7 +140,7 @@ def view_counts(*, user: User) -> dict[str, int]:
             if not status.is_published:
                 counts["unassigned"] += unassigned
         counts["second-review"] = counts.get("needs-second-review", 0)
-        cache.set(QUEUE_COUNTS_KEY, counts, settings.CLAIMDESK_QUEUE_COUNTS_CACHE_S)
+        cache.set(QUEUE_COUNTS_KEY, counts, conf().queue_counts_cache_s)
     mine = ReviewItem.objects.filter(assignee=user, status__is_published=False).count()
     return {**counts, "mine": mine}
 

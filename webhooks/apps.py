@@ -10,3 +10,6 @@ class WebhooksConfig(AppConfig):
     def ready(self) -> None:
         # Services enqueue tasks by name (core.tasks); the names must be registered.
         from webhooks import tasks  # noqa: F401
+        from webhooks.conf import conf
+
+        conf()  # a bad CLAIMDESK_* setting stops the start-up, naming it

@@ -23,9 +23,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import http_client
+from core.conf import conf as core_conf
 from core.errors import ApplicationError, PermanentError, TransientError
 from core.tasks import enqueue_on_commit
 from webhooks import signing
+from webhooks.conf import conf
 from webhooks.models import PING_EVENT, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 SECRET_PREFIX = "whsec_"  # noqa: S105  (a recognisable label, not a secret)
@@ -55,7 +57,7 @@ def endpoint_url_check(url: str) -> None:
     """Refuse URLs deliveries could never (or should never) reach, when they are registered
     rather than at the first delivery. The delivery itself checks the address again."""
     parts = urlsplit(url)
-    schemes = {"https", "http"} if settings.CLAIMDESK_WEBHOOK_ALLOW_HTTP else {"https"}
+    schemes = {"https", "http"} if conf().allow_http else {"https"}
     if parts.scheme not in schemes:
         raise _field_error("url", f"The URL must use {' or '.join(sorted(schemes))}.", "bad_url")
     if parts.username or parts.password:
@@ -246,8 +248,8 @@ def retry_delay_s(attempts: int) -> float:
     ±20 % jitter, so endpoints that failed together (a receiver's outage) are not all retried
     in the same second.
     """
-    delay = settings.CLAIMDESK_WEBHOOK_RETRY_BASE_S * 3 ** (attempts - 1)
-    capped = min(delay, settings.CLAIMDESK_WEBHOOK_RETRY_MAX_S)
+    delay = conf().retry_base_s * 3 ** (attempts - 1)
+    capped = min(delay, conf().retry_max_s)
     return float(capped * random.uniform(0.8, 1.2))  # noqa: S311  (spreading load, not security)
 
 
@@ -269,7 +271,7 @@ def _send(delivery: WebhookDelivery) -> _Outcome:
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
     headers = {
         "Content-Type": "application/json",
-        "User-Agent": settings.CLAIMDESK_FETCH_USER_AGENT,
+        "User-Agent": core_conf().fetch_user_agent,
         "ClaimDesk-Event": delivery.event,
         "ClaimDesk-Delivery": str(delivery.event_id),
         "ClaimDesk-Signature": signing.sign(endpoint.secret, body),
@@ -279,7 +281,7 @@ def _send(delivery: WebhookDelivery) -> _Outcome:
             endpoint.url,
             content=body,
             headers=headers,
-            timeout=settings.CLAIMDESK_WEBHOOK_TIMEOUT_S,
+            timeout=conf().timeout_s,
             excerpt_bytes=RESPONSE_EXCERPT_BYTES,
         )
     except http_client.BlockedAddressError as exc:
@@ -362,7 +364,7 @@ def _record(
         delivery.state = WebhookDelivery.State.SUCCEEDED
         delivery.delivered_at = now
         endpoint.consecutive_failures = 0
-    elif outcome.retryable and delivery.attempts < settings.CLAIMDESK_WEBHOOK_MAX_ATTEMPTS:
+    elif outcome.retryable and delivery.attempts < conf().max_attempts:
         retry_in = retry_delay_s(delivery.attempts)
         delivery.next_attempt_at = now + timedelta(seconds=retry_in)
     else:
@@ -371,7 +373,7 @@ def _record(
             endpoint.consecutive_failures += 1
     if outcome.gone:
         _disable(endpoint, "The receiver answered 410 Gone.")
-    elif endpoint.consecutive_failures >= settings.CLAIMDESK_WEBHOOK_DISABLE_AFTER:
+    elif endpoint.consecutive_failures >= conf().disable_after:
         _disable(endpoint, f"{endpoint.consecutive_failures} deliveries in a row failed.")
     delivery.save()
     endpoint.save(update_fields=["is_active", "disabled_reason", "consecutive_failures"])
@@ -391,7 +393,7 @@ def deliveries_resume_stalled() -> int:
     the delivery still locked; a broker that lost its queue). Run by beat.
     """
     now = timezone.now()
-    overdue = now - timedelta(seconds=settings.CLAIMDESK_WEBHOOK_STALLED_AFTER_S)
+    overdue = now - timedelta(seconds=conf().stalled_after_s)
     ids = list(
         WebhookDelivery.objects.filter(
             state=WebhookDelivery.State.PENDING, next_attempt_at__lt=overdue

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Protocol
 
-from django.conf import settings
 
 import claims.extraction.rules as rules
+from claims.conf import conf
 from claims.extraction.attribution import Attribution, attribute_sentences
 from claims.extraction.checkworthiness import CheckworthinessModel
 from claims.extraction.llm import decontextualiser_from_settings
@@ -145,6 +145,6 @@ def get_extractor() -> ClaimExtractor:
     """The process-wide engine, built on first use (the model loads once per worker)."""
     return ClaimEngine(
         CheckworthinessModel.load(),
-        threshold=settings.CLAIMDESK_CHECKWORTHY_THRESHOLD,
+        threshold=conf().checkworthy_threshold,
         decontextualiser=decontextualiser_from_settings(),
     )

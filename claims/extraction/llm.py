@@ -9,7 +9,8 @@ import logging
 from typing import Any
 
 import httpx
-from django.conf import settings
+
+from claims.conf import conf
 
 logger = logging.getLogger(__name__)
 
@@ -70,11 +71,11 @@ def _parse_list(content: str, *, expected: int) -> list[str | None]:
 
 
 def decontextualiser_from_settings() -> OpenAICompatibleDecontextualiser | None:
-    if not settings.CLAIMDESK_LLM_BASE_URL:
+    if not conf().llm_base_url:
         return None
     return OpenAICompatibleDecontextualiser(
-        base_url=settings.CLAIMDESK_LLM_BASE_URL,
-        model=settings.CLAIMDESK_LLM_MODEL,
-        api_key=settings.CLAIMDESK_LLM_API_KEY,
-        timeout=settings.CLAIMDESK_LLM_TIMEOUT_S,
+        base_url=conf().llm_base_url,
+        model=conf().llm_model,
+        api_key=conf().llm_api_key,
+        timeout=conf().llm_timeout_s,
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims.models import Article
 from claims.steps import enqueue_next_step
+from core.conf import conf as core_conf
 from core.errors import ApplicationError
 from core.text import content_hash, looks_like_html
 
@@ -42,7 +42,7 @@ def normalise_url(url: str) -> str:
 
 def _check_body(body: str, *, kind: str) -> None:
     size = len(body.encode("utf-8"))
-    limit = settings.CLAIMDESK_MAX_ARTICLE_BYTES
+    limit = core_conf().max_article_bytes
     if size > limit:
         raise ApplicationError(
             f"The {kind} is {size} bytes; the limit is {limit} bytes.",

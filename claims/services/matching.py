@@ -13,6 +13,7 @@ import numpy as np
 from django.conf import settings
 
 from claims import ports
+from claims.conf import conf
 from claims.matching import Candidates, Match, best_match
 from claims.models import Claim
 from library.evidence.embedder import DIMENSIONS, from_bytes, model_version, to_bytes
@@ -53,9 +54,9 @@ def claim_match(*, claim: Claim) -> Match | None:
         vector=vector,
         entities=claim.entities or [],
         candidates=_candidates(claim, model),
-        suggest_at=settings.CLAIMDESK_MATCH_SUGGEST_THRESHOLD,
-        link_at=settings.CLAIMDESK_MATCH_AUTOLINK_THRESHOLD,
-        min_words=settings.CLAIMDESK_MATCH_MIN_WORDS,
+        suggest_at=conf().match_suggest_threshold,
+        link_at=conf().match_autolink_threshold,
+        min_words=conf().match_min_words,
     )
     cluster_id = None
     if match is not None and match.linked:

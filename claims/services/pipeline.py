@@ -14,10 +14,10 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from claims.conf import conf
 from claims.extraction import ScoredSentence, get_extractor
 from claims.models import Article, ArticleSentence, Claim, Evidence
 from claims.services.matching import claim_match
@@ -191,7 +191,7 @@ def claim_gather_evidence(*, claim_id: int) -> int | None:
         for provider in get_providers():
             try:
                 candidates = provider.search(
-                    claim.self_contained_text, limit=settings.CLAIMDESK_EVIDENCE_PER_CLAIM
+                    claim.self_contained_text, limit=conf().evidence_per_claim
                 )
             except (ProviderUnavailableError, TransientError) as exc:
                 logger.warning(

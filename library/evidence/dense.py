@@ -30,10 +30,10 @@ import numpy.typing as npt
 # onnxruntime (the embedder) must be loaded before usearch: in the other order importing
 # onnxruntime crashes the process (onnxruntime 1.32 with usearch 2.26).
 import onnxruntime  # noqa: F401
-from django.conf import settings
 from django.db.models import QuerySet
 from usearch.index import Index
 
+from library.conf import conf
 from library.evidence.embedder import DIMENSIONS, EmbedderUnavailableError, Vectors, model_version
 from library.models import PassageEmbedding
 
@@ -71,7 +71,7 @@ def index_search(index: Index, vector: Vectors, *, limit: int) -> list[tuple[int
 
 
 def _paths() -> tuple[Path, Path]:
-    directory = Path(settings.CLAIMDESK_DENSE_INDEX_DIR)
+    directory = Path(conf().dense_index_dir)
     return directory / f"{INDEX_NAME}.usearch", directory / f"{INDEX_NAME}.json"
 
 

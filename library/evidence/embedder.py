@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import onnxruntime
-from django.conf import settings
 from tokenizers import Tokenizer
+
+from library.conf import conf
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_PATH = MODEL_DIR / "minilm-l6-v2.int8.onnx"
@@ -116,7 +117,7 @@ def model_version() -> str:
 @cache
 def get_embedder() -> Embedder:
     """The process's embedder, loaded on first use (never at import time of a web module)."""
-    return Embedder(MODEL_PATH, TOKENIZER_PATH, threads=settings.CLAIMDESK_EMBEDDER_THREADS)
+    return Embedder(MODEL_PATH, TOKENIZER_PATH, threads=conf().embedder_threads)
 
 
 def to_bytes(vector: npt.NDArray[np.float32]) -> bytes:

@@ -14,8 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from django.conf import settings
-
+from library.conf import conf
 from library.evidence.dense import dense_search
 from library.evidence.embedder import EmbedderUnavailableError, Vectors, get_embedder
 from library.evidence.search import lexical_search
@@ -61,11 +60,11 @@ def hybrid_search(
     already has one; `dense` lets evaluation search a scratch index."""
     if not text.strip():
         return []
-    candidates = max(limit, settings.CLAIMDESK_HYBRID_CANDIDATES)
+    candidates = max(limit, conf().hybrid_candidates)
     lexical = lexical_search(text, limit=candidates)
     if vector is None:
         vector = embed_query(text)
     semantic = dense(vector, candidates) if vector is not None else None
     if semantic is None:
         return lexical[:limit]
-    return reciprocal_rank_fusion([lexical, semantic], k=settings.CLAIMDESK_HYBRID_RRF_K)[:limit]
+    return reciprocal_rank_fusion([lexical, semantic], k=conf().hybrid_rrf_k)[:limit]

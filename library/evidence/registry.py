@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
-from django.conf import settings
+from library.conf import conf
 from django.core.exceptions import ImproperlyConfigured
 
 from library.evidence.base import EvidenceProvider
@@ -42,4 +42,4 @@ def build_provider(name: str) -> EvidenceProvider:
 @cache
 def get_providers() -> tuple[EvidenceProvider, ...]:
     """The providers named in CLAIMDESK_EVIDENCE_PROVIDERS, in order, built once per process."""
-    return tuple(build_provider(name) for name in settings.CLAIMDESK_EVIDENCE_PROVIDERS)
+    return tuple(build_provider(name) for name in conf().evidence_providers)

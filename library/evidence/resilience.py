@@ -14,11 +14,11 @@ import time
 from typing import Any
 
 import httpx
-from django.conf import settings
 from django.core.cache import cache
 
 from core.errors import TransientError
 from core.http_client import network_errors_are_transient
+from library.conf import conf
 from library.evidence.base import EvidenceCandidate, EvidenceProvider, ProviderUnavailableError
 
 
@@ -87,13 +87,13 @@ class ResilientProvider:
     ) -> None:
         self.provider = provider
         self.name = provider.name
-        self.attempts = attempts or settings.CLAIMDESK_PROVIDER_ATTEMPTS
-        self.backoff_s = settings.CLAIMDESK_PROVIDER_BACKOFF_S if backoff_s is None else backoff_s
-        self.limiter = RateLimiter(rate_per_s or settings.CLAIMDESK_PROVIDER_RATE_PER_S)
+        self.attempts = attempts or conf().provider_attempts
+        self.backoff_s = conf().provider_backoff_s if backoff_s is None else backoff_s
+        self.limiter = RateLimiter(rate_per_s or conf().provider_rate_per_s)
         self.breaker = CircuitBreaker(
             provider.name,
-            threshold=settings.CLAIMDESK_PROVIDER_CIRCUIT_THRESHOLD,
-            cooldown_s=settings.CLAIMDESK_PROVIDER_CIRCUIT_COOLDOWN_S,
+            threshold=conf().provider_circuit_threshold,
+            cooldown_s=conf().provider_circuit_cooldown_s,
         )
 
     def search(self, claim_text: str, *, limit: int) -> list[EvidenceCandidate]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 
 from library import dispatch
+from library.conf import conf
 from library.evidence.embedder import get_embedder, model_version, to_bytes
 from library.models import PassageEmbedding, SourcePassage
 
@@ -34,7 +34,7 @@ def passages_embed(*, passage_ids: Sequence[int]) -> int:
     Returns how many were embedded. Two workers racing on one passage both write the same
     vector (an upsert), so no lock is needed."""
     embedder = get_embedder()
-    batch_size = settings.CLAIMDESK_EMBED_BATCH
+    batch_size = conf().embed_batch
     done = 0
     for offset in range(0, len(passage_ids), batch_size):
         with transaction.atomic():

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 
 from core.errors import ApplicationError
 from reviews import roles
+from reviews.conf import conf
 from reviews.models import Activity, ReviewItem
 
 
 def lease_end(now: datetime) -> datetime:
-    return now + timedelta(seconds=settings.CLAIMDESK_LEASE_S)
+    return now + timedelta(seconds=conf().lease_s)
 
 
 def lock_item(item_id: int | None = None, *, claim_id: int | None = None) -> ReviewItem:

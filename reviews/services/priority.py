@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Count
 
 from claims.models import Article, Claim
+from reviews.conf import conf
 
 
 def _reach(table: dict[str, float], name: str) -> float:
@@ -29,12 +29,12 @@ def _reach(table: dict[str, float], name: str) -> float:
 
 def recency(published: datetime, now: datetime) -> float:
     age_h = max((now - published).total_seconds() / 3600, 0.0)
-    return float(0.5 ** (age_h / settings.CLAIMDESK_PRIORITY_RECENCY_HALF_LIFE_H))
+    return float(0.5 ** (age_h / conf().priority_recency_half_life_h))
 
 
 def trending_counts(fingerprints: Iterable[str], now: datetime) -> dict[str, int]:
     """Claims per fingerprint inside the trending window (one query for a whole article)."""
-    since = now - timedelta(hours=settings.CLAIMDESK_PRIORITY_TRENDING_WINDOW_H)
+    since = now - timedelta(hours=conf().priority_trending_window_h)
     rows = (
         Claim.objects.filter(fingerprint__in=set(fingerprints), created_at__gte=since)
         .values("fingerprint")
@@ -47,14 +47,14 @@ def claim_priority(
     *, claim: Claim, article: Article, now: datetime, same_fingerprint: int = 1
 ) -> float:
     """`same_fingerprint` counts the claim itself, so 1 means nobody else said it lately."""
-    weights = settings.CLAIMDESK_PRIORITY_WEIGHTS
-    saturation = max(settings.CLAIMDESK_PRIORITY_TRENDING_SATURATION, 1)
+    weights = conf().priority_weights
+    saturation = max(conf().priority_trending_saturation, 1)
     signals = {
         "checkworthiness": min(max(claim.checkworthiness, 0.0), 1.0),
         "recency": recency(article.published_at or article.created_at, now),
         "reach": max(
-            _reach(settings.CLAIMDESK_OUTLET_REACH, claim.outlet or article.outlet),
-            _reach(settings.CLAIMDESK_SPEAKER_REACH, claim.speaker),
+            _reach(conf().outlet_reach, claim.outlet or article.outlet),
+            _reach(conf().speaker_reach, claim.speaker),
         ),
         "trending": min(max(same_fingerprint - 1, 0) / saturation, 1.0),
     }

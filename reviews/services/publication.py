@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 
+from reviews.conf import conf
 from reviews.models import PublicationChange
 from webhooks.services import event_publish
 
@@ -42,7 +42,7 @@ def publication_change_record(*, claim_id: int, event: str) -> PublicationChange
 
 
 def api_url(path: str) -> str:
-    base: str = settings.CLAIMDESK_PUBLIC_BASE_URL
+    base: str = conf().public_base_url
     return base.rstrip("/") + path
 
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError
 from reviews import roles
+from reviews.conf import conf
 from reviews.models import Activity, ReviewItem, Status, Verdict
 from reviews.services.common import hold, label, lock_item, log
 from reviews.services.publication import publication_change_record, publication_event_for
@@ -52,7 +52,7 @@ def _check_publish(item: ReviewItem, user: User) -> None:
             "A reviewer must confirm the verdict (save it) before publishing.",
             code="verdict_unconfirmed",
         )
-    if settings.CLAIMDESK_PUBLISH_REQUIRES_SECOND_PERSON and item.decided_by_id == user.pk:
+    if conf().publish_requires_second_person and item.decided_by_id == user.pk:
         raise ApplicationError(
             "Another editor must publish this claim: you set its verdict or explanation.",
             code="second_person_required",

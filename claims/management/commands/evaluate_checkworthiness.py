@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from claims.conf import conf
 from claims.extraction.checkworthiness import CheckworthinessModel, Scores, read_checkthat_tsv
 
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no labelled sentences")
         threshold = options["threshold"]
         if threshold is None:
-            threshold = settings.CLAIMDESK_CHECKWORTHY_THRESHOLD
+            threshold = conf().checkworthy_threshold
         model = CheckworthinessModel.load()
         started = time.perf_counter()
         scores = model.score(texts)

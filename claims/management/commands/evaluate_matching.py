@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from claims.conf import conf
 from claims.matching_evaluation import evaluate_matching
 from library.evidence.embedder import EmbedderUnavailableError
 
@@ -34,14 +34,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["claims"].is_file():
             raise CommandError(f"--claims {options['claims']}: no such file")
-        suggest = options["suggest"] or settings.CLAIMDESK_MATCH_SUGGEST_THRESHOLD
-        autolink = options["autolink"] or settings.CLAIMDESK_MATCH_AUTOLINK_THRESHOLD
+        suggest = options["suggest"] or conf().match_suggest_threshold
+        autolink = options["autolink"] or conf().match_autolink_threshold
         try:
             report = evaluate_matching(
                 options["claims"],
                 suggest_at=suggest,
                 link_at=autolink,
-                min_words=settings.CLAIMDESK_MATCH_MIN_WORDS,
+                min_words=conf().match_min_words,
             )
         except (ValueError, KeyError) as exc:
             raise CommandError(f"Bad claims file: {exc}") from exc

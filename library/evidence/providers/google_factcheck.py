@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from django.conf import settings
 
+from core.conf import conf as core_conf
 from core.text import parse_published
+from library.conf import conf
 from library.evidence.base import EvidenceCandidate, ProviderUnavailableError
 from library.evidence.claimreview import plain_text
 from library.evidence.resilience import get_json
@@ -20,10 +21,10 @@ class GoogleFactCheckProvider:
     external = True
 
     def __init__(self, *, api_key: str = "", transport: httpx.BaseTransport | None = None) -> None:
-        self.api_key = api_key or settings.CLAIMDESK_GOOGLE_FACTCHECK_API_KEY
+        self.api_key = api_key or conf().google_factcheck_api_key
         self.client = httpx.Client(
-            timeout=settings.CLAIMDESK_PROVIDER_TIMEOUT_S,
-            headers={"User-Agent": settings.CLAIMDESK_FETCH_USER_AGENT},
+            timeout=conf().provider_timeout_s,
+            headers={"User-Agent": core_conf().fetch_user_agent},
             transport=transport,
         )
 

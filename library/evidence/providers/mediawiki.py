@@ -6,8 +6,9 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from django.conf import settings
 
+from core.conf import conf as core_conf
+from library.conf import conf
 from library.evidence.base import EvidenceCandidate, ProviderUnavailableError
 from library.evidence.claimreview import plain_text
 from library.evidence.resilience import get_json
@@ -19,12 +20,12 @@ class MediaWikiProvider:
     external = True
 
     def __init__(self, *, api_url: str = "", transport: httpx.BaseTransport | None = None) -> None:
-        self.api_url = api_url or settings.CLAIMDESK_MEDIAWIKI_API_URL
+        self.api_url = api_url or conf().mediawiki_api_url
         # https://en.wikipedia.org/w/api.php → https://en.wikipedia.org/wiki/<Title>
         self.page_base = self.api_url.rsplit("/w/api.php", 1)[0] + "/wiki/"
         self.client = httpx.Client(
-            timeout=settings.CLAIMDESK_PROVIDER_TIMEOUT_S,
-            headers={"User-Agent": settings.CLAIMDESK_FETCH_USER_AGENT},
+            timeout=conf().provider_timeout_s,
+            headers={"User-Agent": core_conf().fetch_user_agent},
             transport=transport,
         )
 

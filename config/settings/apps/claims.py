@@ -1,0 +1,32 @@
+"""claims's settings (read through claims/conf.py): the article pipeline and claim matching."""
+
+from datetime import timedelta
+
+from config.settings.common import env
+
+# --- Pipeline -------------------------------------------------------------------------------
+# Sentences scoring at least this are stored as claims (issue #4 replaces the scorer).
+CLAIMDESK_CHECKWORTHY_THRESHOLD = env.float("CLAIMDESK_CHECKWORTHY_THRESHOLD", default=0.5)
+CLAIMDESK_EVIDENCE_PER_CLAIM = env.int("CLAIMDESK_EVIDENCE_PER_CLAIM", default=5)
+# An article that has not moved for this long in a working state is re-enqueued by the sweeper.
+CLAIMDESK_PIPELINE_STUCK_AFTER = timedelta(
+    seconds=env.int("CLAIMDESK_PIPELINE_STUCK_AFTER_S", default=10 * 60)
+)
+# After this many starts the sweeper gives up and marks the article failed.
+CLAIMDESK_PIPELINE_MAX_ATTEMPTS = env.int("CLAIMDESK_PIPELINE_MAX_ATTEMPTS", default=5)
+
+# --- Claim matching (README, "Claim matching") ----------------------------------------------
+# Claim matching against reviewed claims: suggest "similar to claim #N" at or above the first,
+# join its cluster at or above the second; claims shorter than MIN_WORDS never auto-link.
+# Defaults justified by `manage.py evaluate_matching` (README).
+CLAIMDESK_MATCH_SUGGEST_THRESHOLD = env.float("CLAIMDESK_MATCH_SUGGEST_THRESHOLD", default=0.75)
+CLAIMDESK_MATCH_AUTOLINK_THRESHOLD = env.float("CLAIMDESK_MATCH_AUTOLINK_THRESHOLD", default=0.9)
+CLAIMDESK_MATCH_MIN_WORDS = env.int("CLAIMDESK_MATCH_MIN_WORDS", default=8)
+
+# --- Optional LLM rewriting -----------------------------------------------------------------
+# Optional LLM backend (OpenAI-compatible /chat/completions) that rewrites claims so they
+# stand alone. Off by default; the local rules always run and remain the fallback.
+CLAIMDESK_LLM_BASE_URL = env.str("CLAIMDESK_LLM_BASE_URL", default="")
+CLAIMDESK_LLM_MODEL = env.str("CLAIMDESK_LLM_MODEL", default="")
+CLAIMDESK_LLM_API_KEY = env.str("CLAIMDESK_LLM_API_KEY", default="")
+CLAIMDESK_LLM_TIMEOUT_S = env.float("CLAIMDESK_LLM_TIMEOUT_S", default=30.0)

@@ -1,0 +1,19 @@
+"""core's settings (read through core/conf.py): request size and outbound HTTP."""
+
+from config.settings.common import env
+
+# --- Request size ---------------------------------------------------------------------------
+# Largest article body accepted (API upload, ingest command, fetched page). Larger → 413 / failed.
+CLAIMDESK_MAX_ARTICLE_BYTES = env.int("CLAIMDESK_MAX_ARTICLE_BYTES", default=5 * 1024 * 1024)
+
+# --- Outbound HTTP (article URLs, providers) -------------------------------------------------
+CLAIMDESK_FETCH_TIMEOUT_S = env.float("CLAIMDESK_FETCH_TIMEOUT_S", default=15.0)
+CLAIMDESK_FETCH_MAX_REDIRECTS = env.int("CLAIMDESK_FETCH_MAX_REDIRECTS", default=5)
+CLAIMDESK_FETCH_USER_AGENT = env.str(
+    "CLAIMDESK_FETCH_USER_AGENT", default="ClaimDesk/0.1 (+https://github.com/claimdesk)"
+)
+# Hosts (names or IPs) that may be fetched although they resolve to private, loopback or
+# link-local addresses, e.g. an intranet CMS. Empty by default: the SSRF guard blocks them.
+CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS: list[str] = env.list(
+    "CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS", default=[]
+)

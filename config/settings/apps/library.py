@@ -1,0 +1,40 @@
+"""library's settings (read through library/conf.py): evidence providers, dense retrieval."""
+
+from pathlib import Path
+
+from config.settings.common import VAR_DIR, env
+
+# --- Evidence providers ----------------------------------------------------------------------
+# External providers are switched on by their key/URL; the local ones always run.
+CLAIMDESK_GOOGLE_FACTCHECK_API_KEY = env.str("CLAIMDESK_GOOGLE_FACTCHECK_API_KEY", default="")
+# e.g. https://en.wikipedia.org/w/api.php (any language, or the newsroom's own MediaWiki).
+CLAIMDESK_MEDIAWIKI_API_URL = env.str("CLAIMDESK_MEDIAWIKI_API_URL", default="")
+_default_providers = ["library", "factchecks"]
+if CLAIMDESK_GOOGLE_FACTCHECK_API_KEY:
+    _default_providers.append("google_factcheck")
+if CLAIMDESK_MEDIAWIKI_API_URL:
+    _default_providers.append("mediawiki")
+# Evidence providers by name (library/evidence/registry.py), in the order their hits are listed.
+CLAIMDESK_EVIDENCE_PROVIDERS = env.list("CLAIMDESK_EVIDENCE_PROVIDERS", default=_default_providers)
+CLAIMDESK_PROVIDER_TIMEOUT_S = env.float("CLAIMDESK_PROVIDER_TIMEOUT_S", default=8.0)
+CLAIMDESK_PROVIDER_ATTEMPTS = env.int("CLAIMDESK_PROVIDER_ATTEMPTS", default=3)
+CLAIMDESK_PROVIDER_BACKOFF_S = env.float("CLAIMDESK_PROVIDER_BACKOFF_S", default=0.5)
+CLAIMDESK_PROVIDER_RATE_PER_S = env.float("CLAIMDESK_PROVIDER_RATE_PER_S", default=5.0)
+# After this many failed calls in a row a provider is skipped for the cooldown.
+CLAIMDESK_PROVIDER_CIRCUIT_THRESHOLD = env.int("CLAIMDESK_PROVIDER_CIRCUIT_THRESHOLD", default=5)
+CLAIMDESK_PROVIDER_CIRCUIT_COOLDOWN_S = env.float(
+    "CLAIMDESK_PROVIDER_CIRCUIT_COOLDOWN_S", default=60.0
+)
+
+# --- Dense retrieval (README, "Evidence: hybrid retrieval") ---------------------------------
+# onnxruntime threads per embedding call (0 = one per core).
+CLAIMDESK_EMBEDDER_THREADS = env.int("CLAIMDESK_EMBEDDER_THREADS", default=0)
+# Passages embedded per batch (one transaction each) by the indexing tasks.
+CLAIMDESK_EMBED_BATCH = env.int("CLAIMDESK_EMBED_BATCH", default=64)
+# The ANN index files (rebuilt from the database whenever they are missing or stale).
+CLAIMDESK_DENSE_INDEX_DIR = Path(
+    env.str("CLAIMDESK_DENSE_INDEX_DIR", default=str(VAR_DIR / "dense"))
+)
+# Candidates each retriever contributes to reciprocal rank fusion, and the fusion constant.
+CLAIMDESK_HYBRID_CANDIDATES = env.int("CLAIMDESK_HYBRID_CANDIDATES", default=100)
+CLAIMDESK_HYBRID_RRF_K = env.int("CLAIMDESK_HYBRID_RRF_K", default=60)
