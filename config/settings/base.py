@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "claims",
     "reviews",
     "clients",
+    "lab",  # training and evaluation commands only: nothing at run time imports it
 ]
 
 MIDDLEWARE = [
