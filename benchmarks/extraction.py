@@ -57,9 +57,9 @@ def main() -> int:
     from django.conf import settings
 
     from claims.extraction import ClaimEngine, get_extractor
-    from claims.extraction.checkworthiness import read_checkthat_tsv
     from core.segment import split_sentences
     from core.text import extract_from_html, extract_from_text
+    from lab.checkworthiness import read_checkthat_tsv
 
     rss_before = psutil.Process().memory_info().rss
     started = time.perf_counter()

@@ -20,11 +20,11 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from claims.conf import conf
 from django.db import transaction
 from django.utils import timezone
 
 from claims import ports
+from claims.conf import conf
 from claims.models import Article, Claim
 from claims.services import pipeline
 from claims.services.pipeline import StepFailed, Write

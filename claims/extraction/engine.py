@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Protocol
 
-
 import claims.extraction.rules as rules
 from claims.conf import conf
 from claims.extraction.attribution import Attribution, attribute_sentences

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 import numpy as np
-from django.conf import settings
 
 from claims import ports
 from claims.conf import conf

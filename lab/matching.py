@@ -20,8 +20,8 @@ from typing import Any
 
 from claims.extraction.rules import entities
 from claims.matching import Candidates, best_match, same_content, word_count
+from lab.retrieval import read_jsonl
 from library.evidence.embedder import get_embedder
-from library.evidence.evaluation import read_jsonl
 
 SWEEP = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.conf import conf
-from claims.matching_evaluation import evaluate_matching
+from lab.matching import evaluate_matching
 from library.evidence.embedder import EmbedderUnavailableError
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from library.evidence.stance import CARD_PATH, MODEL_PATH, train
+from lab.stance import save, train
+from library.evidence.stance import CARD_PATH, MODEL_PATH
 
 DEFAULT_DATA = Path(settings.BASE_DIR).parent / "shared/data/stance/climate_fever_train.jsonl"
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         self.stdout.write("training (5-fold grouped cross-validation, then the final fit)…")
         model, card = train(options["data"], seed=options["seed"])
         out: Path = options["out"]
-        model.save(out)
+        save(model, out)
         (CARD_PATH if out == MODEL_PATH else out.with_suffix(".json")).write_text(
             json.dumps(card, indent=2) + "\n"
         )

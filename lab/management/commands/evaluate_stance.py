@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from library.evidence.stance import STANCE_OF_LABEL, StanceModel, read_stance_jsonl, score
+from lab.stance import read_stance_jsonl, score
+from library.evidence.stance import STANCE_OF_LABEL, StanceModel
 
 LABEL_OF_STANCE = {stance: label for label, stance in STANCE_OF_LABEL.items()}
 

@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from lab.retrieval import MODES, evaluate_retrieval
 from library.evidence.embedder import EmbedderUnavailableError
-from library.evidence.evaluation import MODES, evaluate_retrieval
 
 
 class Command(BaseCommand):

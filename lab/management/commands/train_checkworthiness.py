@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from claims.extraction.checkworthiness import CARD_PATH, MODEL_PATH, save_card, train
+from claims.extraction.checkworthiness import CARD_PATH, MODEL_PATH
+from lab.checkworthiness import save, save_card, train
 
 SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "checkworthiness"
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         )
         steps.close()
         out: Path = options["out"]
-        model.save(out)
+        save(model, out)
         save_card(card, CARD_PATH if out == MODEL_PATH else out.with_suffix(".json"))
         self.stdout.write(json.dumps({k: card[k] for k in ("cv_f1_mean", "cv_f1_std")}))
         if "dev" in card:

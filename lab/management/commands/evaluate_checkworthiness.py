@@ -10,7 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.conf import conf
-from claims.extraction.checkworthiness import CheckworthinessModel, Scores, read_checkthat_tsv
+from claims.extraction.checkworthiness import CheckworthinessModel
+from lab.checkworthiness import Scores, read_checkthat_tsv
 
 
 class Command(BaseCommand):

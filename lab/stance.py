@@ -1,0 +1,99 @@
+"""Training and evaluating the stance model (`library.evidence.stance`).
+
+Reads Climate-FEVER claim–evidence pairs, runs grouped cross-validation, fits the pipeline
+and scores it. `PairFeatures`, the pipeline's own feature step, stays in
+`library.evidence.stance`: the shipped model file names it there and loading needs it.
+The web and worker processes never import this module.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import Pipeline
+
+from core.ml import save_model
+from library.evidence.stance import LABELS, MODEL_PATH, SEPARATOR, PairFeatures, StanceModel
+
+
+def build_pipeline(seed: int) -> Pipeline:
+    return Pipeline(
+        [
+            ("pairs", PairFeatures()),
+            (
+                "classifier",
+                LogisticRegression(
+                    C=1.0, class_weight="balanced", max_iter=3000, random_state=seed
+                ),
+            ),
+        ]
+    )
+
+
+def read_stance_jsonl(path: Path) -> tuple[list[str], list[str], list[str], list[str]]:
+    """claims, evidence, labels and groups (claim ids, else the claim text)."""
+    claims, evidence, labels, groups = [], [], [], []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                claim, passage, label = row["claim"], row["evidence"], row["label"]
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: need {{claim, evidence, label}}") from exc
+            if label not in LABELS:
+                raise ValueError(f"{path}:{number}: label must be one of {', '.join(LABELS)}")
+            claims.append(str(claim))
+            evidence.append(str(passage))
+            labels.append(label)
+            groups.append(str(row.get("claim_id", claim)))
+    return claims, evidence, labels, groups
+
+
+def score(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
+    per_label = f1_score(truth, predicted, labels=list(LABELS), average=None, zero_division=0)
+    return {
+        "accuracy": round(float(accuracy_score(truth, predicted)), 4),
+        "macro_f1": round(
+            float(
+                f1_score(truth, predicted, labels=list(LABELS), average="macro", zero_division=0)
+            ),
+            4,
+        ),
+        "f1_per_label": {
+            label: round(float(v), 4) for label, v in zip(LABELS, per_label, strict=True)
+        },
+        "n": len(truth),
+    }
+
+
+def train(path: Path, *, seed: int, folds: int = 5) -> tuple[StanceModel, dict[str, Any]]:
+    """Grouped CV (a claim's pairs never straddle folds), then fit on everything."""
+    claims, evidence, labels, groups = read_stance_jsonl(path)
+    pairs = [f"{c}{SEPARATOR}{e}" for c, e in zip(claims, evidence, strict=True)]
+    y = np.asarray(labels)
+    predicted = np.empty(len(y), dtype=object)
+    for fit_idx, test_idx in GroupKFold(n_splits=folds).split(pairs, y, groups):
+        pipeline = build_pipeline(seed).fit([pairs[i] for i in fit_idx], y[fit_idx])
+        predicted[test_idx] = pipeline.predict([pairs[i] for i in test_idx])
+    majority = max(set(labels), key=labels.count)
+    card = {
+        "model": "tf-idf (passage, claim, claim*passage) + logistic regression (balanced)",
+        "seed": seed,
+        "train": {"file": path.name, "n": len(labels)},
+        "grouped_cv": score(labels, list(predicted)),
+        "majority_baseline": score(labels, [majority] * len(labels)),
+    }
+    return StanceModel(build_pipeline(seed).fit(pairs, y)), card
+
+
+def save(model: StanceModel, path: Path = MODEL_PATH) -> None:
+    save_model(model.pipeline, path)
