@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from clients.models import SCOPES
 from clients.services import api_key_create
 from config.wsgi import application
-from tests.factories import ReviewItemFactory, publish
+from tests.reviews.factories import ReviewItemFactory, publish
 
 EXAMPLES = int(os.environ.get("CLAIMDESK_CONTRACT_EXAMPLES", "15"))
 # These bodies are judged on their content, which a schema cannot say (HTML with no readable

@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from reviews.models import ReviewItem, SavedView
-from tests.factories import ReviewItemFactory, UserFactory
+from tests.factories import UserFactory
+from tests.reviews.factories import ReviewItemFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

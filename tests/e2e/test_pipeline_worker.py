@@ -12,7 +12,7 @@ from claims.steps import WORKING_STATES
 from reviews.models import ReviewItem
 from reviews.services.citations import citation_add
 from tests.e2e.conftest import wait_for
-from tests.factories import publish
+from tests.reviews.factories import publish
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,8 @@ from django.db import connection
 from reviews.models import ReviewItem, Status
 from reviews.selectors import api_changes
 from reviews.services.workflow import review_item_update
-from tests.factories import ReviewItemFactory, UserFactory, hand_over
+from tests.factories import UserFactory
+from tests.reviews.factories import ReviewItemFactory, hand_over
 
 EDITORS = 4
 CLAIMS_EACH = 5

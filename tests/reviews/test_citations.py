@@ -7,7 +7,8 @@ from django.template import Context, Template
 from core.errors import ApplicationError, TransientError
 from reviews.models import Citation, Note
 from reviews.services.citations import citation_add, citation_fetch, note_add
-from tests.factories import ReviewItemFactory, UserFactory
+from tests.factories import UserFactory
+from tests.reviews.factories import ReviewItemFactory
 
 PAGE = b"""<html><head><title>Sea level report</title>
 <meta property="og:site_name" content="Met Office"></head>

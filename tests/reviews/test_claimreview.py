@@ -12,7 +12,7 @@ from pyld import jsonld  # type: ignore[import-untyped]  # no stubs
 
 from reviews.claimreview import claimreview
 from reviews.services.citations import citation_add
-from tests.factories import ReviewItemFactory, publish
+from tests.reviews.factories import ReviewItemFactory, publish
 
 TERMS = json.loads((Path(__file__).parents[1] / "fixtures" / "schemaorg_terms.json").read_text())
 SCHEMA = "https://schema.org/"

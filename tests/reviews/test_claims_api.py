@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from reviews.models import PublicationChange, Tag
 from reviews.services.citations import citation_add, note_add
 from reviews.services.workflow import review_item_update
-from tests.factories import ReviewItemFactory, publish
+from tests.reviews.factories import ReviewItemFactory, publish
 
 
 @pytest.fixture

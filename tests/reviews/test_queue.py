@@ -18,7 +18,9 @@ from reviews.services.queue import (
     take_next,
 )
 from reviews.services.workflow import review_item_update
-from tests.factories import ClaimFactory, ReviewItemFactory, UserFactory, hand_over, publish
+from tests.claims.factories import ClaimFactory
+from tests.factories import UserFactory
+from tests.reviews.factories import ReviewItemFactory, hand_over, publish
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ from core.errors import ApplicationError
 from reviews.models import Activity, Status, Verdict
 from reviews.services.citations import citation_add, note_add
 from reviews.services.workflow import review_item_update
-from tests.factories import ReviewItemFactory, UserFactory
+from tests.factories import UserFactory
+from tests.reviews.factories import ReviewItemFactory
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from django.db import connection
 
 from reviews.models import Activity, ReviewItem
 from reviews.services.queue import take_next
-from tests.factories import ReviewItemFactory, UserFactory
+from tests.factories import UserFactory
+from tests.reviews.factories import ReviewItemFactory
 
 REVIEWERS = 8
 CLAIMS = 60

@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from reviews.models import ReviewItem, Status, Verdict
 from reviews.services import queue as queue_services
 from reviews.services.queue import take_next
-from tests.factories import SENTENCE, ReviewItemFactory, UserFactory, publish
+from tests.claims.factories import SENTENCE
+from tests.factories import UserFactory
+from tests.reviews.factories import ReviewItemFactory, publish
 
 
 @pytest.fixture

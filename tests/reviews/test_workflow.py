@@ -7,7 +7,8 @@ from core.errors import ApplicationError
 from reviews.models import Activity, ReviewItem, Status, Verdict
 from reviews.services.citations import citation_add
 from reviews.services.workflow import review_item_update, status_delete, status_set_take_next
-from tests.factories import ReviewItemFactory, UserFactory, hand_over, publish
+from tests.factories import UserFactory
+from tests.reviews.factories import ReviewItemFactory, hand_over, publish
 
 
 def _status(slug: str) -> Status:

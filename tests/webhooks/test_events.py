@@ -9,7 +9,8 @@ from django.db import transaction
 from claims.models import Article
 from reviews.services.queue import review_items_enqueue_for_article
 from reviews.services.workflow import review_item_update
-from tests.factories import ClaimFactory, ReviewItemFactory, publish
+from tests.claims.factories import ClaimFactory
+from tests.reviews.factories import ReviewItemFactory, publish
 from webhooks.models import WebhookDelivery
 from webhooks.signing import verify
 

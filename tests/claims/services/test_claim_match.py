@@ -8,7 +8,7 @@ from claims.models import Claim
 from claims.ports import ports_replaced
 from claims.services.matching import claim_match
 from library.evidence.embedder import get_embedder
-from tests.factories import ClaimFactory
+from tests.claims.factories import ClaimFactory
 
 REVIEWED = "The unemployment rate in Spain fell to 11 percent in the last quarter of 2024."
 
