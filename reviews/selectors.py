@@ -69,7 +69,6 @@ class QueueFilters:
 BUILTIN_VIEWS: dict[str, tuple[str, dict[str, Any]]] = {
     "mine": ("My claims", {"assignee": "me", "open_only": True}),
     "unassigned": ("Unassigned", {"assignee": "none", "open_only": True}),
-    "second-review": ("Needs second review", {"status": "needs-second-review"}),
 }
 
 
@@ -139,7 +138,6 @@ def view_counts(*, user: User) -> dict[str, int]:
             counts["all"] += n
             if not status.is_published:
                 counts["unassigned"] += unassigned
-        counts["second-review"] = counts.get("needs-second-review", 0)
         cache.set(QUEUE_COUNTS_KEY, counts, conf().queue_counts_cache_s)
     mine = ReviewItem.objects.filter(assignee=user, status__is_published=False).count()
     return {**counts, "mine": mine}

@@ -68,6 +68,10 @@ def test_take_cite_decide_hand_over_and_publish(open_session, team, local_server
     editor.screenshot("published-claim")
     editor.page.get_by_role("link", name="Dashboard").click()
     expect(editor.page.get_by_role("heading", name="Backlog by status")).to_be_visible()
+    for row in editor.page.locator("table.bars tr").all():  # label, bar and count on one line
+        box = row.bounding_box()
+        assert box is not None
+        assert box["height"] < 32, row.inner_text()
     editor.screenshot("dashboard")
 
     item = ReviewItem.objects.select_related("status", "verdict", "published_by").get(pk=urgent.pk)

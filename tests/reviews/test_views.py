@@ -372,3 +372,24 @@ def test_the_workspace_is_for_reviewers_only(client, workflow):
     client.force_login(UserFactory.create(username="api-only"))
     for url in ("/", f"/claims/{item.pk}/", f"/claims/{item.pk}/history.csv", "/dashboard/"):
         assert client.get(url).status_code == 403
+
+
+def test_queue_lists_each_view_once_and_tags_apart(logged_in, workflow):
+    item = ReviewItemFactory.create()
+    item.tags.add(queue_services.tag_for_name("ux"), queue_services.tag_for_name("budget"))
+    text = logged_in.get("/").content.decode()
+    # One entry in the views list: the status (a built-in view repeated it).
+    assert text.count('href="?status=needs-second-review"') == 1
+    assert "view=second-review" not in text
+    # Tags stand apart in the text (they ran together: "uxbudget").
+    assert '<span class="tag">budget</span> <span class="tag">ux</span>' in text or (
+        '<span class="tag">ux</span> <span class="tag">budget</span>' in text
+    )
+    assert "{#" not in text and "#}" not in text  # no template comment shows as text
+
+
+def test_bulk_assignee_has_a_label(logged_in, workflow, editor, client):
+    client.force_login(editor)
+    text = client.get("/").content.decode()
+    assert '<label for="bulk-assignee"' in text
+    assert '<select id="bulk-assignee" name="assignee">' in text
