@@ -153,3 +153,18 @@ def detect_language(text: str) -> str:
         return ""
     code, _ = py3langid.classify(sample)
     return str(code)
+
+
+_OPENING_QUOTES = '"“‘«„'
+_CLOSING_QUOTES = '"”’»“'
+
+
+def balance_quotes(text: str) -> str:
+    """`text` without a quote mark that opens or closes nothing: a claim cut from a longer
+    quotation often keeps its first mark (“We will cut taxes.) or its last one."""
+    text = text.strip()
+    if text[:1] in _OPENING_QUOTES and not any(c in _CLOSING_QUOTES for c in text[1:]):
+        text = text[1:].lstrip()
+    if text[-1:] in _CLOSING_QUOTES and not any(c in _OPENING_QUOTES for c in text[:-1]):
+        text = text[:-1].rstrip()
+    return text

@@ -4,12 +4,14 @@ links, line breaks) is passed through nh3 so nothing else can reach the page."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import nh3
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.text import balance_quotes
 from reviews.models import Note
 from reviews.services.citations import MENTION
 
@@ -30,3 +32,16 @@ def note_html(note: Note) -> SafeString:
     html = MENTION.sub(mention, escape(note.body)).replace("\n", "<br>")
     cleaned = nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES)
     return mark_safe(cleaned)  # noqa: S308 — escaped above, then sanitised by nh3
+
+
+@register.filter
+def claim_title(text: str) -> str:
+    """A claim as a title: no dangling quote mark."""
+    return balance_quotes(text)
+
+
+@register.filter
+def domain(url: str) -> str:
+    """The site a URL points to ("example.org"), for links that have no title of their own."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")

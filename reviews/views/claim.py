@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import ApplicationError
 from reviews import roles, selectors
+from reviews.claimreview import fact_check_path
 from reviews.forms import CitationForm, NoteForm, ReviewUpdateForm
 from reviews.models import ReviewItem
 from reviews.services import citations, workflow
@@ -148,6 +149,7 @@ def claim_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         "holding": item.assignee_id == user.pk,
         "held_by_other": item.held_by_other(user.pk, now),
         "locked": item.status.is_published,
+        "public_path": fact_check_path(item) if item.status.is_published else "",
         "is_editor": roles.has(user, roles.ASSIGN),
         "reviewers": User.objects.filter(is_active=True).order_by("username")
         if roles.has(user, roles.ASSIGN)

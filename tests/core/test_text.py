@@ -2,6 +2,7 @@ import pytest
 
 from core.errors import ApplicationError
 from core.text import (
+    balance_quotes,
     content_hash,
     decode_bytes,
     extract_from_html,
@@ -80,3 +81,18 @@ def test_plain_text_masthead_byline_and_no_lost_paragraphs():
     assert page.text.endswith("Greenland is losing ice.")
     lead = extract_from_text("HEADLINE DESK\nA lead paragraph that ends here.\nMore text.")
     assert "A lead paragraph that ends here." in lead.text
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("“We will cut taxes by half.", "We will cut taxes by half."),
+        ("We will cut taxes by half.”", "We will cut taxes by half."),
+        ('"Crime fell 8%," the mayor said.', '"Crime fell 8%," the mayor said.'),
+        ("He said “crime fell” last year.", "He said “crime fell” last year."),
+        ("Sea level rose 20 cm.", "Sea level rose 20 cm."),
+        ("“", ""),
+    ],
+)
+def test_balance_quotes_drops_only_a_mark_that_pairs_with_nothing(text, title):
+    assert balance_quotes(text) == title

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reviews.models import ReviewItem, Status, Verdict
+from reviews.models import Citation, ReviewItem, Status, Verdict
 from reviews.services import queue as queue_services
 from reviews.services.queue import take_next
 from tests.claims.factories import SENTENCE
@@ -394,3 +394,17 @@ def test_bulk_assignee_has_a_label(logged_in, workflow, editor, client):
     text = client.get("/").content.decode()
     assert '<label for="bulk-assignee"' in text
     assert '<select id="bulk-assignee" name="assignee">' in text
+
+
+def test_claim_page_titles_links_and_public_page(logged_in, workflow, user, editor):
+    item = ReviewItemFactory.create(claim__text="“We will cut taxes by half.")
+    Citation.objects.create(claim=item.claim, url="https://www.example.org/report/7", added_by=user)
+    text = logged_in.get(f"/claims/{item.pk}/").content.decode()
+    assert '<h1 class="claim-text">We will cut taxes by half.</h1>' in text
+    assert 'nofollow">example.org</a>' in text  # an untitled citation shows its site
+    assert 'id="public-page"' not in text  # not published yet
+    publish(item, checker=user, editor=editor)
+    text = logged_in.get(f"/claims/{item.pk}/").content.decode()
+    assert (
+        f'href="/fact-checks/{item.claim_id}-we-will-cut-taxes-by-half/" id="public-page"' in text
+    )
