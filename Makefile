@@ -33,7 +33,8 @@ run: $(VENV)/.run-deps
 	@echo "  Log in as: demo / claimdesk-demo (admin); checker and editor have the same password"
 	@echo "  (Ctrl-C stops web and worker)"
 	@echo
-	CLAIMDESK_PORT=$(PORT) DJANGO_SETTINGS_MODULE=config.settings.local PATH="$(CURDIR)/$(BIN):$$PATH" \
+	CLAIMDESK_PORT=$(PORT) CLAIMDESK_PUBLIC_BASE_URL=$${CLAIMDESK_PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		DJANGO_SETTINGS_MODULE=config.settings.local PATH="$(CURDIR)/$(BIN):$$PATH" \
 		$(BIN)/honcho start -f Procfile.dev
 
 lint: $(VENV)/.dev-deps

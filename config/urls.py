@@ -4,7 +4,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from reviews.views.public import FactCheckSitemap, fact_check
+from reviews.views.public import (
+    FactCheckFeed,
+    FactCheckSitemap,
+    fact_check,
+    fact_check_index,
+    fact_check_missing,
+)
 
 api_v1 = (
     [
@@ -33,7 +39,10 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="schema", template_name="core/redoc.html"),
         name="redoc",
     ),
+    path("fact-checks/", fact_check_index, name="fact-checks"),
+    path("fact-checks/feed.atom", FactCheckFeed(), name="fact-checks-feed"),
     path("fact-checks/<int:claim_id>-<slug:slug>/", fact_check, name="fact-check"),
+    path("fact-checks/<path:rest>", fact_check_missing),
     path(
         "sitemap.xml",
         sitemap,

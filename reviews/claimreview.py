@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from reviews.conf import conf
 from reviews.models import ReviewItem
+from reviews.public_urls import public_base_url
 
 
 @lru_cache(maxsize=1)
@@ -28,13 +29,13 @@ def fact_check_path(item: ReviewItem) -> str:
     return fact_check_path_for(item.claim_id, item.claim.text)
 
 
-def fact_check_url_for(claim_id: int, text: str) -> str:
-    base: str = conf().public_base_url
-    return base.rstrip("/") + fact_check_path_for(claim_id, text)
+def fact_check_url_for(claim_id: int, text: str, *, base: str | None = None) -> str:
+    """`base`: public_base_url(request), computed once by the caller; None: without a request."""
+    return (public_base_url() if base is None else base) + fact_check_path_for(claim_id, text)
 
 
-def fact_check_url(item: ReviewItem) -> str:
-    return fact_check_url_for(item.claim_id, item.claim.text)
+def fact_check_url(item: ReviewItem, *, base: str | None = None) -> str:
+    return fact_check_url_for(item.claim_id, item.claim.text, base=base)
 
 
 def _organisation() -> dict[str, Any]:
@@ -44,8 +45,9 @@ def _organisation() -> dict[str, Any]:
     return org
 
 
-def claimreview(item: ReviewItem) -> dict[str, Any]:
-    """The item must be published, with claim, article and verdict loaded."""
+def claimreview(item: ReviewItem, *, base: str | None = None) -> dict[str, Any]:
+    """The item must be published, with claim, article and verdict loaded. `base`: as for
+    fact_check_url_for."""
     claim, article, verdict = item.claim, item.claim.article, item.verdict
     if verdict is None:
         raise ValueError("Only claims with a verdict have a ClaimReview.")
@@ -69,7 +71,7 @@ def claimreview(item: ReviewItem) -> dict[str, Any]:
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": fact_check_url(item),
+        "url": fact_check_url(item, base=base),
         "claimReviewed": claim.text,
         "itemReviewed": reviewed,
         "reviewRating": rating,

@@ -41,7 +41,10 @@ class ReviewsConf:
     priority_trending_saturation: int  # CLAIMDESK_PRIORITY_TRENDING_SATURATION
     organization_name: str  # CLAIMDESK_ORGANIZATION_NAME
     organization_url: str  # CLAIMDESK_ORGANIZATION_URL ("" = none)
-    public_base_url: str  # CLAIMDESK_PUBLIC_BASE_URL
+    organization_logo_url: str  # CLAIMDESK_ORGANIZATION_LOGO_URL ("" = the shipped logo)
+    public_base_url: (
+        str  # CLAIMDESK_PUBLIC_BASE_URL ("" = from the request; reviews/public_urls.py)
+    )
     rating_best: int  # CLAIMDESK_RATING_BEST
     rating_worst: int  # CLAIMDESK_RATING_WORST
     queue_counts_cache_s: int  # CLAIMDESK_QUEUE_COUNTS_CACHE_S
@@ -67,7 +70,8 @@ class ReviewsConf:
             priority_trending_saturation=integer("CLAIMDESK_PRIORITY_TRENDING_SATURATION"),
             organization_name=text("CLAIMDESK_ORGANIZATION_NAME", required=True),
             organization_url=url("CLAIMDESK_ORGANIZATION_URL"),
-            public_base_url=url("CLAIMDESK_PUBLIC_BASE_URL", required=True),
+            organization_logo_url=url("CLAIMDESK_ORGANIZATION_LOGO_URL"),
+            public_base_url=url("CLAIMDESK_PUBLIC_BASE_URL"),
             rating_best=best,
             rating_worst=worst,
             queue_counts_cache_s=integer("CLAIMDESK_QUEUE_COUNTS_CACHE_S", minimum=0),

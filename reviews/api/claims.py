@@ -34,6 +34,7 @@ from reviews.api.representation import (
     claims_json,
 )
 from reviews.claimreview import claimreview
+from reviews.public_urls import public_base_url
 
 CLAIM_EXAMPLE = {
     "id": 812,
@@ -123,7 +124,8 @@ class ClaimListApi(APIView):
             or []
         )
         # ETag only: a claim that left the page would not move a Last-Modified date.
-        return paginator.get_paginated_response(claims_json(rows, internal=internal))
+        data = claims_json(rows, internal=internal, base=public_base_url(request))
+        return paginator.get_paginated_response(data)
 
 
 class ClaimDetailApi(APIView):
@@ -139,7 +141,8 @@ class ClaimDetailApi(APIView):
         if not rows:
             raise Http404(f"No claim {claim_id} visible to you.")
         return last_modified(
-            Response(claims_json(rows, internal=internal)[0]), rows[0]["updated_at"]
+            Response(claims_json(rows, internal=internal, base=public_base_url(request))[0]),
+            rows[0]["updated_at"],
         )
 
 
@@ -173,4 +176,4 @@ class ClaimReviewApi(APIView):
         item = claim_visible(request, claim_id)
         if not item.status.is_published or item.verdict is None:
             raise Http404(f"Claim {claim_id} is not published.")
-        return Response(claimreview(item), content_type=JSONLD)
+        return Response(claimreview(item, base=public_base_url(request)), content_type=JSONLD)

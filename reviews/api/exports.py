@@ -24,6 +24,7 @@ from reviews.api.representation import (
     claims_json,
 )
 from reviews.models import ReviewItem
+from reviews.public_urls import public_base_url
 from reviews.streaming import csv_line_writer
 
 EXPORT_COLUMNS = [
@@ -33,17 +34,19 @@ EXPORT_COLUMNS = [
 EXPORT_CHUNK = 2000
 
 
-def _export_batches(items: QuerySet[ReviewItem], internal: bool) -> Iterator[list[dict[str, Any]]]:
+def _export_batches(
+    items: QuerySet[ReviewItem], internal: bool, base: str
+) -> Iterator[list[dict[str, Any]]]:
     """The API representation of every row, a chunk at a time (memory stays flat)."""
     batch: list[dict[str, Any]] = []
     rows = claim_rows(items, internal=internal).order_by("id").iterator(chunk_size=EXPORT_CHUNK)
     for row in rows:
         batch.append(row)
         if len(batch) == EXPORT_CHUNK:
-            yield claims_json(batch, internal=internal)
+            yield claims_json(batch, internal=internal, base=base)
             batch = []
     if batch:
-        yield claims_json(batch, internal=internal)
+        yield claims_json(batch, internal=internal, base=base)
 
 
 def _csv_row(claim: dict[str, Any]) -> list[Any]:
@@ -71,7 +74,9 @@ class ClaimExportApi(APIView):
     def get(self, request: Request, fmt: str) -> StreamingHttpResponse:
         if fmt not in ("csv", "jsonl"):
             raise Http404("Exports are .csv or .jsonl.")
-        batches = _export_batches(claims_for(request), is_internal(request))
+        batches = _export_batches(
+            claims_for(request), is_internal(request), public_base_url(request)
+        )
         if fmt == "jsonl":
             body: Iterator[str] = (
                 "".join(json.dumps(claim, ensure_ascii=False) + "\n" for claim in batch)

@@ -20,15 +20,16 @@ from reviews.api.common import (
 )
 from reviews.claimreview import claimreview
 from reviews.models import ReviewItem
+from reviews.public_urls import public_base_url
 
 
-def _feed(items: Iterable[ReviewItem]) -> Iterator[str]:
+def _feed(items: Iterable[ReviewItem], base: str) -> Iterator[str]:
     yield '{"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": ['
     for n, item in enumerate(items):
         element = {
             "@type": "DataFeedItem",
             "dateCreated": item.published_at.isoformat() if item.published_at else None,
-            "item": [{k: v for k, v in claimreview(item).items() if k != "@context"}],
+            "item": [{k: v for k, v in claimreview(item, base=base).items() if k != "@context"}],
         }
         yield ("," if n else "") + json.dumps(element, ensure_ascii=False)
     yield "]}\n"
@@ -52,4 +53,6 @@ class ClaimReviewFeedApi(APIView):
         since = request.query_params.get("updated_since")
         if since:  # the feed takes this one filter
             items = filtered(items, {"updated_since": since})
-        return StreamingHttpResponse(_feed(items.iterator(chunk_size=1000)), content_type=JSONLD)
+        return StreamingHttpResponse(
+            _feed(items.iterator(chunk_size=1000), public_base_url(request)), content_type=JSONLD
+        )

@@ -28,6 +28,7 @@ from rest_framework import serializers
 
 from reviews.claimreview import fact_check_url_for
 from reviews.models import Citation, Note, ReviewItem
+from reviews.public_urls import public_base_url
 
 Row = dict[str, Any]
 
@@ -209,8 +210,11 @@ def claim_rows(items: QuerySet[ReviewItem], *, internal: bool) -> QuerySet[Any]:
     return rows
 
 
-def claims_json(rows: Sequence[Row], *, internal: bool) -> list[Row]:
-    """The API representation of `rows`, with citations, tags (and notes) in one query each."""
+def claims_json(rows: Sequence[Row], *, internal: bool, base: str | None = None) -> list[Row]:
+    """The API representation of `rows`, with citations, tags (and notes) in one query each.
+    `base`: public_base_url(request), computed once for the whole page."""
+    if base is None:
+        base = public_base_url()
     item_ids = [row["id"] for row in rows]
     claim_ids = [row["claim_id"] for row in rows]
     citations: dict[int, list[Row]] = defaultdict(list)
@@ -241,7 +245,7 @@ def claims_json(rows: Sequence[Row], *, internal: bool) -> list[Row]:
         data["tags"] = tags[row["id"]]
         data["citations"] = citations[claim_id]
         data["fact_check_url"] = (
-            fact_check_url_for(claim_id, row["claim__text"])
+            fact_check_url_for(claim_id, row["claim__text"], base=base)
             if row["status__is_published"]
             else None
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Max
 
-from reviews.conf import conf
 from reviews.models import PublicationChange
+from reviews.public_urls import public_base_url
 from webhooks.services import event_publish
 
 # Any constant: the key of the transaction-scoped advisory lock that orders the feed.
@@ -42,8 +42,8 @@ def publication_change_record(*, claim_id: int, event: str) -> PublicationChange
 
 
 def api_url(path: str) -> str:
-    base: str = conf().public_base_url
-    return base.rstrip("/") + path
+    # No request here (a commit, a task): the configured base, or the local fallback.
+    return public_base_url() + path
 
 
 def publication_event_for(*, claim_id: int, publishing: bool) -> str:

@@ -37,7 +37,14 @@ CLAIMDESK_PRIORITY_TRENDING_SATURATION = env.int(
 # scale of ClaimReview (each verdict's rating_value lies between worst and best).
 CLAIMDESK_ORGANIZATION_NAME = env.str("CLAIMDESK_ORGANIZATION_NAME", default="ClaimDesk")
 CLAIMDESK_ORGANIZATION_URL = env.str("CLAIMDESK_ORGANIZATION_URL", default="")
-CLAIMDESK_PUBLIC_BASE_URL = env.str("CLAIMDESK_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+CLAIMDESK_ORGANIZATION_LOGO_URL = env.str(
+    "CLAIMDESK_ORGANIZATION_LOGO_URL", default=""
+)  # "" = ours
+# Where readers reach the public pages ("https://factcheck.example"): the API's fact_check_url,
+# ClaimReview's url, the sitemap, the Atom feed, webhook payloads. Empty: from the request's
+# scheme and host, and without a request (webhooks, tasks) http://127.0.0.1:8000 — so
+# production settings require it (config/settings/production.py); `make run` sets it from PORT.
+CLAIMDESK_PUBLIC_BASE_URL = env.str("CLAIMDESK_PUBLIC_BASE_URL", default="")
 CLAIMDESK_RATING_BEST = env.int("CLAIMDESK_RATING_BEST", default=5)
 CLAIMDESK_RATING_WORST = env.int("CLAIMDESK_RATING_WORST", default=1)
 # Per-view counts on the queue page are cached this long (a count over a million rows costs
