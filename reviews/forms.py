@@ -80,6 +80,7 @@ class QueueFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
     open_only = forms.BooleanField(required=False)
+    mentioned = forms.CharField(required=False, max_length=150)
 
     def filters(self, base: dict[str, Any] | None = None) -> QueueFilters:
         """The accepted values over `base` (a built-in view); invalid fields are dropped."""
@@ -157,3 +158,7 @@ class BulkActionForm(forms.Form):
 class SavedViewForm(forms.Form):
     name = forms.CharField(max_length=60)
     query = forms.CharField(max_length=1000, required=False)
+
+
+class NotificationSettingsForm(forms.Form):
+    email = forms.BooleanField(required=False, label="Also email me each notification")

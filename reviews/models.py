@@ -272,3 +272,64 @@ class PublicationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq} {self.event} claim {self.claim_id}"
+
+
+class Notification(models.Model):
+    """Something that happened to a reviewer's work, for their inbox (and, if they asked for
+    it, their email). Written after the action commits (services/notifications.py)."""
+
+    class Kind(models.TextChoices):
+        MENTION = "mention", "mentioned you"
+        ASSIGNED = "assigned", "assigned to you"
+        SECOND_REVIEW = "second_review", "needs a second review"
+        PUBLISHED = "published", "published your claim"
+        REOPENED = "reopened", "reopened your claim"
+        CITATION_FAILED = "citation_failed", "citation fetch failed"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    # Empty for the system's own events (a background fetch that failed).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set when the email went out: the email task is safe to run twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The inbox: one person's newest first.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox_idx"),
+            # The header's unread count on every page: a COUNT over this small partial index.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class NotificationSettings(models.Model):
+    """A reviewer's delivery choices. No row means the defaults (email off)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    email = models.BooleanField(
+        default=False, help_text="Also send each notification by email (to the account's address)."
+    )
+
+    class Meta:
+        verbose_name_plural = "notification settings"
+
+    def __str__(self) -> str:
+        return f"Notification settings of {self.user_id}"

@@ -8,13 +8,22 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from claims.models import Claim, Evidence
 from reviews.conf import conf
-from reviews.models import Activity, Note, PublicationChange, ReviewItem, Status, Verdict
+from reviews.models import (
+    Activity,
+    Note,
+    Notification,
+    NotificationSettings,
+    PublicationChange,
+    ReviewItem,
+    Status,
+    Verdict,
+)
 
 SORTS = {
     "priority": ("-priority", "id"),
@@ -40,6 +49,7 @@ class QueueFilters:
     q: str = ""
     sort: str = "priority"
     open_only: bool = False  # leave out published claims
+    mentioned: str = ""  # "me" or a username: claims with a note that mentions them
 
     def describe(self) -> str:
         """The filter in words, for confirmations: "text ‘Korean’, status ‘unstarted’"."""
@@ -61,6 +71,10 @@ class QueueFilters:
             (self.date_from, f"from {self.date_from}"),
             (self.date_to, f"to {self.date_to}"),
             (self.open_only, "not published"),
+            (
+                self.mentioned,
+                "mentioning me" if self.mentioned == "me" else f"mentioning {self.mentioned}",
+            ),
         ]
         return ", ".join(words for value, words in parts if value) or "no filter (the whole queue)"
 
@@ -69,7 +83,18 @@ class QueueFilters:
 BUILTIN_VIEWS: dict[str, tuple[str, dict[str, Any]]] = {
     "mine": ("My claims", {"assignee": "me", "open_only": True}),
     "unassigned": ("Unassigned", {"assignee": "none", "open_only": True}),
+    # Published claims too: a question in a note matters after publication as well.
+    "mentions": ("Mentions me", {"mentioned": "me"}),
 }
+
+
+def _mentioning(user: User | None = None, username: str = "") -> Exists:
+    """A note on the claim mentions the user: EXISTS, so a claim with many such notes is
+    listed once (a join would repeat it)."""
+    notes = Note.mentions.through.objects.filter(note__claim_id=OuterRef("claim_id"))
+    return Exists(
+        notes.filter(user=user) if user is not None else notes.filter(user__username=username)
+    )
 
 
 def queue_items(*, user: User, filters: QueueFilters) -> QuerySet[ReviewItem]:
@@ -110,6 +135,10 @@ def queue_items(*, user: User, filters: QueueFilters) -> QuerySet[ReviewItem]:
         conditions &= Q(claim__text__icontains=filters.q) | Q(claim__speaker__icontains=filters.q)
     if filters.open_only:
         conditions &= Q(status__is_published=False)
+    if filters.mentioned == "me":
+        conditions &= Q(_mentioning(user))
+    elif filters.mentioned:
+        conditions &= Q(_mentioning(username=filters.mentioned))
     return items.filter(conditions).order_by(*SORTS.get(filters.sort, SORTS["priority"]))
 
 
@@ -140,7 +169,8 @@ def view_counts(*, user: User) -> dict[str, int]:
                 counts["unassigned"] += unassigned
         cache.set(QUEUE_COUNTS_KEY, counts, conf().queue_counts_cache_s)
     mine = ReviewItem.objects.filter(assignee=user, status__is_published=False).count()
-    return {**counts, "mine": mine}
+    mentions = ReviewItem.objects.filter(_mentioning(user)).count()
+    return {**counts, "mine": mine, "mentions": mentions}
 
 
 def review_item_detail(*, item_id: int) -> ReviewItem | None:
@@ -251,3 +281,21 @@ def dashboard(*, days: int = 14) -> Dashboard:
     )
     verdicts = [(v, verdict_rows.get(v.pk, 0)) for v in Verdict.objects.all()]
     return Dashboard(backlog, median_age_h, reviewed_per_day, verdicts)
+
+
+def notifications_unread_count(*, user: User) -> int:
+    """The header's number: one COUNT over the partial unread index."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_inbox(*, user: User) -> QuerySet[Notification]:
+    """`user`'s notifications, newest first, with who did it and the claim in one query."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def notification_email_enabled(*, user: User) -> bool:
+    return NotificationSettings.objects.filter(user=user, email=True).exists()

@@ -7,7 +7,7 @@ from typing import Any
 from celery import Task, shared_task
 
 from core.errors import TransientError
-from reviews.services import citations, queue
+from reviews.services import citations, notifications, queue
 
 
 class CitationFetchTask(Task):  # type: ignore[type-arg]
@@ -41,3 +41,15 @@ def bulk_apply(*, user_id: int, item_ids: list[int], action: str, value_id: int 
     queue.review_items_bulk_from_ids(
         user_id=user_id, item_ids=item_ids, action=action, value_id=value_id
     )
+
+
+@shared_task(
+    name="reviews.notification_email",
+    acks_late=True,
+    autoretry_for=(OSError,),  # SMTP trouble (smtplib's errors are OSErrors)
+    retry_backoff=30,
+    retry_jitter=True,
+    max_retries=5,
+)
+def notification_email(*, notification_id: int) -> None:
+    notifications.notification_email_send(notification_id=notification_id)

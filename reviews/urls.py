@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import articles, claim, dashboard, queue
+from reviews.views import articles, claim, dashboard, inbox, queue
 
 app_name = "reviews"
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
         claim.claim_history_export,
         name="claim-history",
     ),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/<int:notification_id>/", inbox.inbox_open, name="inbox-open"),
+    path("inbox/<int:notification_id>/read/", inbox.inbox_mark_read, name="inbox-read"),
+    path("inbox/read-all/", inbox.inbox_mark_all_read, name="inbox-read-all"),
+    path("inbox/settings/", inbox.inbox_settings, name="inbox-settings"),
 ]

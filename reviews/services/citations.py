@@ -15,6 +15,7 @@ from core.text import extract_from_html, looks_like_html
 from reviews import roles
 from reviews.models import Citation, Note
 from reviews.services.common import hold, lock_item, log
+from reviews.services.notifications import notify_citation_failed, notify_mentions
 from reviews.services.workflow import ensure_not_locked
 
 SNAPSHOT_MAX_CHARS = 200_000
@@ -77,12 +78,18 @@ def citation_fetch(*, citation_id: int) -> Citation:
     return citation
 
 
+@transaction.atomic
 def citation_fetch_failed(*, citation_id: int, reason: str) -> Citation:
-    citation = Citation.objects.get(pk=citation_id)
+    """Mark the citation failed, with the reason; the person who added it hears once (not
+    again when a retried task fails the same citation twice)."""
+    citation = Citation.objects.select_for_update().get(pk=citation_id)
     if citation.fetch_state != Citation.FetchState.DONE:
+        newly_failed = citation.fetch_state != Citation.FetchState.FAILED
         citation.fetch_state = Citation.FetchState.FAILED
         citation.fetch_error = reason[:300]
         citation.save(update_fields=["fetch_state", "fetch_error"])
+        if newly_failed:
+            notify_citation_failed(citation_id=citation.pk)
     return citation
 
 
@@ -105,4 +112,5 @@ def note_add(*, claim_id: int, user: User, body: str) -> Note:
         "noted",
         {"mentions": [None, sorted(u.username for u in mentioned)]} if mentioned else {},
     )
+    notify_mentions(item=item, author=user, mentioned=mentioned, body=note.body)
     return note

@@ -20,6 +20,7 @@ from core.tasks import enqueue_on_commit
 from reviews import roles, selectors
 from reviews.models import Activity, ReviewItem, Status, Tag, Verdict
 from reviews.services.common import hold, lease_end, lock_item, log
+from reviews.services.notifications import notify_assigned
 from reviews.services.priority import claim_priority, trending_counts
 from reviews.services.publication import api_url
 from reviews.services.workflow import review_item_update
@@ -210,6 +211,8 @@ def review_item_assign(*, item_id: int, user: User, assignee: User | None) -> Re
         item.lease_expires_at = None
         item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
         log(item, user, "assigned", {"assignee": [before, after]})
+        if assignee is not None:
+            notify_assigned(item=item, actor=user, assignee=assignee)
     return item
 
 

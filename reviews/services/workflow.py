@@ -24,6 +24,11 @@ from reviews import roles
 from reviews.conf import conf
 from reviews.models import Activity, ReviewItem, Status, Verdict
 from reviews.services.common import hold, label, lock_item, log
+from reviews.services.notifications import (
+    SECOND_REVIEW_STATUS,
+    notify_publication,
+    notify_second_review,
+)
 from reviews.services.publication import publication_change_record, publication_event_for
 
 _UNSET: Any = object()
@@ -94,6 +99,7 @@ def review_item_update(
             extra={"current_version": item.version, "your_version": expected_version},
         )
     now = timezone.now()
+    decided_by_before = item.decided_by_id  # whose verdict a publish or reopen concerns
     # Changes `item` in memory only; nothing is saved unless the update goes through.
     changes = hold(item, user, now)
     new_verdict = item.verdict if verdict is _UNSET else verdict
@@ -135,6 +141,11 @@ def review_item_update(
     if verb in ("published", "reopened"):
         event = publication_event_for(claim_id=item.claim_id, publishing=verb == "published")
         publication_change_record(claim_id=item.claim_id, event=event)
+        notify_publication(
+            item=item, actor=user, decided_by_id=decided_by_before, published=verb == "published"
+        )
+    if moving and item.status.slug == SECOND_REVIEW_STATUS:
+        notify_second_review(item=item, actor=user)
     return item
 
 
