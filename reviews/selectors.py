@@ -40,6 +40,7 @@ class QueueFilters:
     q: str = ""
     sort: str = "priority"
     open_only: bool = False  # leave out published claims
+    article: int | None = None  # claims found in this article (its page links here)
 
     def describe(self) -> str:
         """The filter in words, for confirmations: "text ‘Korean’, status ‘unstarted’"."""
@@ -61,6 +62,7 @@ class QueueFilters:
             (self.date_from, f"from {self.date_from}"),
             (self.date_to, f"to {self.date_to}"),
             (self.open_only, "not published"),
+            (self.article, f"article #{self.article}"),
         ]
         return ", ".join(words for value, words in parts if value) or "no filter (the whole queue)"
 
@@ -110,6 +112,8 @@ def queue_items(*, user: User, filters: QueueFilters) -> QuerySet[ReviewItem]:
         conditions &= Q(claim__text__icontains=filters.q) | Q(claim__speaker__icontains=filters.q)
     if filters.open_only:
         conditions &= Q(status__is_published=False)
+    if filters.article:
+        conditions &= Q(claim__article_id=filters.article)
     return items.filter(conditions).order_by(*SORTS.get(filters.sort, SORTS["priority"]))
 
 
@@ -162,6 +166,12 @@ def review_item_detail(*, item_id: int) -> ReviewItem | None:
         .filter(pk=item_id)
         .first()
     )
+
+
+def review_item_ids_for_article(*, article_id: int) -> dict[int, int]:
+    """Claim id → review item id for an article's claims that are in the queue (one query)."""
+    rows = ReviewItem.objects.filter(claim__article_id=article_id).values_list("claim_id", "pk")
+    return dict(rows)
 
 
 def claims_reviewed() -> QuerySet[Claim]:
