@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from claims.models import Article, Claim
+from claims.models import Article, ArticleSentence, Claim
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,29 @@ def articles_with_progress() -> QuerySet[Article]:
         n_claims=Count("claims"),
         n_claims_with_evidence=Count("claims", filter=_EVIDENCE_DONE),
     ).order_by("-created_at", "-id")
+
+
+def article_with_progress(*, article_id: int) -> Article | None:
+    """One article, counted like an `articles_with_progress` row (its progress costs no query)."""
+    return articles_with_progress().filter(pk=article_id).first()
+
+
+def article_claim_spans(*, article_id: int) -> list[Claim]:
+    """The article's claims in text order, with just what locating them in the text needs."""
+    return list(
+        Claim.objects.filter(article_id=article_id)
+        .only("id", "article_id", "text", "sentence_start", "sentence_end")
+        .order_by("sentence_start", "id")
+    )
+
+
+def article_sentences(*, article_id: int) -> list[ArticleSentence]:
+    """Every sentence the extractor considered in the article, in text order."""
+    return list(ArticleSentence.objects.filter(article_id=article_id).order_by("start"))
+
+
+def article_sentence_get(*, article_id: int, sentence_id: int) -> ArticleSentence | None:
+    return ArticleSentence.objects.filter(pk=sentence_id, article_id=article_id).first()
 
 
 def article_progress(*, article: Article) -> ArticleProgress:

@@ -7,6 +7,9 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
+from core.conf import conf as core_conf
+from core.errors import ApplicationError
+from core.text import decode_bytes, looks_like_html
 from reviews.models import Status, Verdict
 from reviews.selectors import SORTS, QueueFilters
 
@@ -81,6 +84,7 @@ class QueueFilterForm(forms.Form):
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
     open_only = forms.BooleanField(required=False)
     mentioned = forms.CharField(required=False, max_length=150)
+    article = forms.IntegerField(required=False, min_value=1, label="Article")
 
     def filters(self, base: dict[str, Any] | None = None) -> QueueFilters:
         """The accepted values over `base` (a built-in view); invalid fields are dropped."""
@@ -91,6 +95,76 @@ class QueueFilterForm(forms.Form):
             cleaned = self.cleaned_data
         data.update({key: value for key, value in cleaned.items() if value})
         return QueueFilters(**data)
+
+
+class ArticleSubmitForm(forms.Form):
+    """One article per submission: a URL, pasted text (or a page's HTML), or a .txt/.html file.
+
+    Only the shape is checked here; emptiness, the size cap and de-duplication are the
+    service's (article_submit), so every way in refuses the same things with the same words.
+    """
+
+    FILE_SUFFIXES = (".txt", ".html", ".htm")
+
+    url = forms.URLField(
+        required=False,
+        max_length=2048,
+        assume_scheme="https",
+        label="URL",
+        widget=forms.URLInput(attrs={"placeholder": "https://…"}),
+    )
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        label="or paste the text",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    file = forms.FileField(
+        required=False,
+        label="or upload a file",
+        help_text=".txt or .html",
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.html,.htm"}),
+    )
+
+    def clean_file(self) -> str:
+        """The uploaded file's text (decoded whatever its encoding), or "" when none."""
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return ""
+        if not upload.name.lower().endswith(self.FILE_SUFFIXES):
+            raise forms.ValidationError("Upload a .txt or .html file.")
+        limit = core_conf().max_article_bytes
+        if upload.size > limit:  # refused before reading it into memory
+            raise forms.ValidationError(
+                f"The file is {upload.size} bytes; the limit is {limit} bytes."
+            )
+        try:
+            return decode_bytes(upload.read())
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = [name for name in ("url", "text", "file") if str(data.get(name) or "").strip()]
+        if len(given) > 1:
+            raise forms.ValidationError("Give one of a URL, pasted text or a file, not several.")
+        if not given and not self.errors:
+            if data.get("text"):  # only blanks: the same words the service uses
+                raise forms.ValidationError("The text is empty.")
+            raise forms.ValidationError("Give a URL, paste the text or choose a file.")
+        return data
+
+    def submission(self) -> dict[str, str]:
+        """The keyword arguments for article_submit."""
+        data = self.cleaned_data
+        if data.get("url"):
+            return {"url": data["url"]}
+        if data.get("file"):
+            name = self.files["file"].name.lower()  # type: ignore[union-attr]
+            body: str = data["file"]
+            is_html = name.endswith((".html", ".htm")) or looks_like_html(body)
+            return {"html": body} if is_html else {"text": body}
+        return {"text": data.get("text", "")}
 
 
 class IdListField(forms.Field):

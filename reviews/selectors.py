@@ -50,6 +50,7 @@ class QueueFilters:
     sort: str = "priority"
     open_only: bool = False  # leave out published claims
     mentioned: str = ""  # "me" or a username: claims with a note that mentions them
+    article: int | None = None  # claims found in this article (its page links here)
 
     def describe(self) -> str:
         """The filter in words, for confirmations: "text ‘Korean’, status ‘unstarted’"."""
@@ -75,6 +76,7 @@ class QueueFilters:
                 self.mentioned,
                 "mentioning me" if self.mentioned == "me" else f"mentioning {self.mentioned}",
             ),
+            (self.article, f"article #{self.article}"),
         ]
         return ", ".join(words for value, words in parts if value) or "no filter (the whole queue)"
 
@@ -139,6 +141,8 @@ def queue_items(*, user: User, filters: QueueFilters) -> QuerySet[ReviewItem]:
         conditions &= Q(_mentioning(user))
     elif filters.mentioned:
         conditions &= Q(_mentioning(username=filters.mentioned))
+    if filters.article:
+        conditions &= Q(claim__article_id=filters.article)
     return items.filter(conditions).order_by(*SORTS.get(filters.sort, SORTS["priority"]))
 
 
@@ -192,6 +196,12 @@ def review_item_detail(*, item_id: int) -> ReviewItem | None:
         .filter(pk=item_id)
         .first()
     )
+
+
+def review_item_ids_for_article(*, article_id: int) -> dict[int, int]:
+    """Claim id → review item id for an article's claims that are in the queue (one query)."""
+    rows = ReviewItem.objects.filter(claim__article_id=article_id).values_list("claim_id", "pk")
+    return dict(rows)
 
 
 def claims_reviewed() -> QuerySet[Claim]:

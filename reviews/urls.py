@@ -12,6 +12,14 @@ urlpatterns = [
     path("views/<int:view_id>/delete/", queue.saved_view_delete, name="saved-view-delete"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("articles/", articles.articles, name="articles"),
+    path("articles/submit/", articles.article_submit_view, name="article-submit"),
+    path("articles/<int:article_id>/", articles.article_detail, name="article"),
+    path("articles/<int:article_id>/retry/", articles.article_retry_view, name="article-retry"),
+    path(
+        "articles/<int:article_id>/sentences/<int:sentence_id>/promote/",
+        articles.sentence_promote_view,
+        name="sentence-promote",
+    ),
     path("claims/<int:item_id>/", claim.claim_detail, name="claim"),
     path(
         "claims/<int:item_id>/history.<str:fmt>",
