@@ -251,3 +251,19 @@ def dashboard(*, days: int = 14) -> Dashboard:
     )
     verdicts = [(v, verdict_rows.get(v.pk, 0)) for v in Verdict.objects.all()]
     return Dashboard(backlog, median_age_h, reviewed_per_day, verdicts)
+
+
+# The fields a versioned save changes: the last log entry touching one of them is the save
+# a stale form conflicts with.
+_VERSIONED_FIELDS = ["status", "verdict", "explanation"]
+
+
+def last_save(*, claim_id: int) -> Activity | None:
+    """The latest logged change to the claim's status, verdict or explanation (with its actor):
+    who saved the version a conflicting edit was refused against."""
+    return (
+        Activity.objects.filter(claim_id=claim_id, changes__has_any_keys=_VERSIONED_FIELDS)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )

@@ -18,7 +18,7 @@ from core.errors import ApplicationError
 from reviews import roles, selectors
 from reviews.claimreview import fact_check_path
 from reviews.forms import CitationForm, NoteForm, ReviewUpdateForm
-from reviews.models import ReviewItem
+from reviews.models import ReviewItem, Status
 from reviews.services import citations, workflow
 from reviews.services import queue as queue_services
 from reviews.streaming import csv_line_writer
@@ -95,6 +95,44 @@ def _claim_action(
     return None, bound
 
 
+def _conflict(
+    request: HttpRequest, item: ReviewItem, statuses: list[Status]
+) -> tuple[dict[str, Any], ReviewUpdateForm]:
+    """What the 409 page shows: who saved in between ("you, in another tab" when it was the
+    same person), their version and the whole unsaved edit. The form below keeps the edit,
+    now based on the current version: saving it again replaces theirs, knowingly."""
+    user = _user(request)
+    posted = ReviewUpdateForm(request.POST)
+    mine = posted.cleaned_data if posted.is_valid() else {}
+    saved = selectors.last_save(claim_id=item.claim_id)
+    if saved is None or saved.actor is None:
+        who = "someone else"
+    elif saved.actor.pk == user.pk:
+        who = "you, in another tab"
+    else:
+        who = saved.actor.get_username()
+    form = ReviewUpdateForm(
+        initial={
+            "version": item.version,
+            "status": mine.get("status", item.status),
+            "verdict": mine.get("verdict"),
+            "explanation": mine.get("explanation", request.POST.get("explanation", "")),
+        },
+        statuses=statuses,
+    )
+    conflict = {
+        "who": who,
+        "saved_at": saved.created_at if saved else None,
+        "theirs": item,
+        "mine": {
+            "status": mine.get("status"),
+            "verdict": mine.get("verdict"),
+            "explanation": mine.get("explanation", request.POST.get("explanation", "")),
+        },
+    }
+    return conflict, form
+
+
 @reviewer_required
 @require_http_methods(["GET", "POST"])
 def claim_detail(request: HttpRequest, item_id: int) -> HttpResponse:
@@ -115,7 +153,8 @@ def claim_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         except ApplicationError as exc:
             http_status = exc.status
             if exc.code == "conflict":
-                conflict = {"message": exc.message, "mine": request.POST, "theirs": item}
+                conflict, update_form = _conflict(request, item, statuses)
+                bound["update_form"] = update_form
             else:
                 messages.error(request, exc.message)
     bound.setdefault(

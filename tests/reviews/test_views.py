@@ -2,6 +2,7 @@
 
 import json
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -81,6 +82,46 @@ def test_stale_form_shows_conflict_with_both_versions(logged_in, workflow):
     assert "my edit" in body
     item.refresh_from_db()
     assert item.explanation == "their careful explanation"
+
+
+def _stale_save(client, item, version, **fields):
+    data = {"action": "update", "version": version, "status": item.status.pk, **fields}
+    return client.post(f"/claims/{item.pk}/", data)
+
+
+def test_conflict_names_who_saved_and_keeps_the_whole_edit(logged_in, workflow):
+    from reviews.services.workflow import review_item_update
+
+    item = ReviewItemFactory.create()
+    other = UserFactory.create(username="colleague", roles=["Fact-checkers"])
+    review_item_update(item_id=item.pk, user=other, expected_version=1, explanation="theirs")
+    ready = Status.objects.get(slug="ready-to-publish")
+    false = Verdict.objects.get(slug="false")
+    response = _stale_save(
+        logged_in, item, 1, status=ready.pk, verdict=false.pk, explanation="my reasons"
+    )
+    assert response.status_code == 409
+    page = lxml.html.fromstring(response.content)
+    alert = page.xpath("//*[@role='alert']")[0]
+    assert "Not saved: colleague saved this claim" in alert.text_content()
+    mine = alert.xpath(".//*[@data-conflict='mine']")[0].text_content()
+    assert "Ready to publish" in mine
+    assert "False" in mine
+    assert "my reasons" in mine
+    # The form keeps the edit, based on the current version (saving again is deliberate).
+    form = page.get_element_by_id("review-form")
+    assert form.xpath(".//*[@name='version']")[0].get("value") == "2"
+    assert form.xpath(".//*[@name='status']/option[@selected]")[0].text == "Ready to publish"
+    assert form.xpath(".//*[@name='verdict']/option[@selected]")[0].text == "False"
+    assert form.xpath(".//*[@name='explanation']")[0].text_content().strip() == "my reasons"
+
+
+def test_conflict_with_my_own_save_says_another_tab(logged_in, workflow, user):
+    item = ReviewItemFactory.create()
+    assert _stale_save(logged_in, item, 1, explanation="tab one").status_code == 302
+    response = _stale_save(logged_in, item, 1, explanation="tab two")
+    assert response.status_code == 409
+    assert "Not saved: you, in another tab saved this claim" in response.content.decode()
 
 
 def test_add_citation_and_refuse_javascript_urls(logged_in, workflow):
