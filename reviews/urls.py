@@ -13,6 +13,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("articles/", articles.articles, name="articles"),
     path("claims/<int:item_id>/", claim.claim_detail, name="claim"),
+    path("claims/<int:item_id>/citations/", claim.claim_citations, name="claim-citations"),
     path(
         "claims/<int:item_id>/history.<str:fmt>",
         claim.claim_history_export,

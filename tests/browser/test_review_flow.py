@@ -40,6 +40,7 @@ def test_take_cite_decide_hand_over_and_publish(open_session, team, local_server
     checker.page.wait_for_url(f"**/claims/{urgent.pk}/")
     page = checker.page
     expect(page.locator("#lease")).to_contain_text("You hold this claim")
+    expect(page.locator("#lease .badge")).to_have_text("In progress")  # take next started it
     expect(page.locator("mark")).to_contain_text("Global sea level rose")
 
     page.keyboard.press("c")  # jumps to the citation URL field

@@ -1,6 +1,7 @@
 """The queue and claim pages, rendered by Django's test client."""
 
 import json
+from typing import Any
 
 import lxml.html
 import pytest
@@ -101,19 +102,23 @@ def test_conflict_names_who_saved_and_keeps_the_whole_edit(logged_in, workflow):
         logged_in, item, 1, status=ready.pk, verdict=false.pk, explanation="my reasons"
     )
     assert response.status_code == 409
-    page = lxml.html.fromstring(response.content)
-    alert = page.xpath("//*[@role='alert']")[0]
-    assert "Not saved: colleague saved this claim" in alert.text_content()
-    mine = alert.xpath(".//*[@data-conflict='mine']")[0].text_content()
+    page: Any = lxml.html.fromstring(response.content)
+
+    def first(path: str) -> Any:
+        return page.xpath(path)[0]
+
+    alert = first("//*[@role='alert']").text_content()
+    assert "Not saved: colleague saved this claim" in alert
+    mine = first("//*[@data-conflict='mine']").text_content()
     assert "Ready to publish" in mine
     assert "False" in mine
     assert "my reasons" in mine
     # The form keeps the edit, based on the current version (saving again is deliberate).
-    form = page.get_element_by_id("review-form")
-    assert form.xpath(".//*[@name='version']")[0].get("value") == "2"
-    assert form.xpath(".//*[@name='status']/option[@selected]")[0].text == "Ready to publish"
-    assert form.xpath(".//*[@name='verdict']/option[@selected]")[0].text == "False"
-    assert form.xpath(".//*[@name='explanation']")[0].text_content().strip() == "my reasons"
+    form = "//form[@id='review-form']"
+    assert first(f"{form}//*[@name='version']").get("value") == "2"
+    assert first(f"{form}//*[@name='status']/option[@selected]").text == "Ready to publish"
+    assert first(f"{form}//*[@name='verdict']/option[@selected]").text == "False"
+    assert first(f"{form}//*[@name='explanation']").text_content().strip() == "my reasons"
 
 
 def test_conflict_with_my_own_save_says_another_tab(logged_in, workflow, user):
@@ -450,3 +455,27 @@ def test_claim_page_titles_links_and_public_page(logged_in, workflow, user, edit
     assert (
         f'href="/fact-checks/{item.claim_id}-we-will-cut-taxes-by-half/" id="public-page"' in text
     )
+
+
+def test_citations_poll_while_pending_and_say_failures_plainly(logged_in, workflow):
+    item = ReviewItemFactory.create()
+    citation = Citation.objects.create(claim=item.claim, url="https://example.org/a")
+    page = logged_in.get(f"/claims/{item.pk}/").content.decode()
+    assert 'hx-trigger="every 2s"' in page  # pending: the block asks for itself again
+    Citation.objects.filter(pk=citation.pk).update(
+        fetch_state="failed",
+        fetch_error="Could not resolve host 'example.org': [Errno -2] Name or service not known",
+    )
+    block = logged_in.get(f"/claims/{item.pk}/citations/").content.decode()
+    assert "could not reach example.org: name not found" in block
+    assert "every 2s" not in block  # nothing pending: polling stops
+    assert ">Retry</button>" in block
+    retried = logged_in.post(
+        f"/claims/{item.pk}/", {"action": "cite-retry", "citation": citation.pk}
+    )
+    assert retried.status_code == 302
+    removed = logged_in.post(
+        f"/claims/{item.pk}/", {"action": "cite-remove", "citation": citation.pk}
+    )
+    assert removed.status_code == 302
+    assert not Citation.objects.filter(pk=citation.pk).exists()
