@@ -309,3 +309,19 @@ def notifications_inbox(*, user: User) -> QuerySet[Notification]:
 
 def notification_email_enabled(*, user: User) -> bool:
     return NotificationSettings.objects.filter(user=user, email=True).exists()
+
+
+# The fields a versioned save changes: the last log entry touching one of them is the save
+# a stale form conflicts with.
+_VERSIONED_FIELDS = ["status", "verdict", "explanation"]
+
+
+def last_save(*, claim_id: int) -> Activity | None:
+    """The latest logged change to the claim's status, verdict or explanation (with its actor):
+    who saved the version a conflicting edit was refused against."""
+    return (
+        Activity.objects.filter(claim_id=claim_id, changes__has_any_keys=_VERSIONED_FIELDS)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )

@@ -21,6 +21,7 @@ urlpatterns = [
         name="sentence-promote",
     ),
     path("claims/<int:item_id>/", claim.claim_detail, name="claim"),
+    path("claims/<int:item_id>/citations/", claim.claim_citations, name="claim-citations"),
     path(
         "claims/<int:item_id>/history.<str:fmt>",
         claim.claim_history_export,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -13,7 +14,7 @@ from core.http_client import fetch_text
 from core.tasks import enqueue_on_commit
 from core.text import extract_from_html, looks_like_html
 from reviews import roles
-from reviews.models import Citation, Note
+from reviews.models import Citation, Note, ReviewItem
 from reviews.services.common import hold, lock_item, log
 from reviews.services.notifications import notify_citation_failed, notify_mentions
 from reviews.services.workflow import ensure_not_locked
@@ -28,12 +29,7 @@ def citation_add(
 ) -> Citation:
     """Cite a source. Its title, publisher and a text snapshot are fetched after commit."""
     roles.require(user, roles.REVIEW, to="add citations")
-    url = url.strip()
-    # Only web links: javascript:, data: and file: URLs never reach a page or a fetcher.
-    if not url.lower().startswith(("http://", "https://")):
-        raise ApplicationError(
-            "Citation URLs must start with http:// or https://.", code="invalid_url"
-        )
+    url = _checked_url(url)
     item = lock_item(claim_id=claim_id)
     ensure_not_locked(item, "citations")
     now = timezone.now()
@@ -91,6 +87,119 @@ def citation_fetch_failed(*, citation_id: int, reason: str) -> Citation:
         if newly_failed:
             notify_citation_failed(citation_id=citation.pk)
     return citation
+
+
+def _citation_for_change(citation_id: int, user: User, what: str) -> tuple[Citation, ReviewItem]:
+    """The citation and its claim's review row (locked), after the role, lock and lease
+    checks every citation change goes through."""
+    roles.require(user, roles.REVIEW, to=what)
+    citation = Citation.objects.filter(pk=citation_id).first()
+    if citation is None:
+        raise ApplicationError("No such citation.", code="not_found", status=404)
+    item = lock_item(claim_id=citation.claim_id)
+    ensure_not_locked(item, "citations")
+    return citation, item
+
+
+def _refetch(citation: Citation) -> None:
+    """Start the background fetch again, from a clean slate."""
+    citation.fetch_state = Citation.FetchState.PENDING
+    citation.fetch_error = ""
+    citation.publisher = ""
+    citation.snapshot = ""
+    citation.fetched_at = None
+    enqueue_on_commit("reviews.citation_fetch", citation_id=citation.pk)
+
+
+@transaction.atomic
+def citation_retry(*, citation_id: int, user: User) -> Citation:
+    """Fetch a citation's page again (after a failure: the site may be back)."""
+    citation, item = _citation_for_change(citation_id, user, "retry citations")
+    changes = hold(item, user, timezone.now())
+    item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
+    _refetch(citation)
+    citation.save()
+    log(item, user, "retried citation", {**changes, "citation": [citation.url, citation.url]})
+    return citation
+
+
+@transaction.atomic
+def citation_update(
+    *, citation_id: int, user: User, url: str, title: str = "", quote: str = ""
+) -> Citation:
+    """Edit a citation's title, quote or URL; a new URL is fetched again."""
+    citation, item = _citation_for_change(citation_id, user, "edit citations")
+    url = _checked_url(url)
+    changes = hold(item, user, timezone.now())
+    for field, after in (("url", url), ("title", title.strip()), ("quote", quote.strip())):
+        before = getattr(citation, field)
+        if before != after:
+            changes[field] = [before, after]
+            setattr(citation, field, after)
+    if "url" in changes:
+        _refetch(citation)
+    citation.full_clean()
+    citation.save()
+    item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
+    if set(changes) - {"assignee"}:
+        log(item, user, "edited citation", changes)
+    return citation
+
+
+@transaction.atomic
+def citation_remove(*, citation_id: int, user: User) -> None:
+    """Remove a citation (logged with its URL; not while the claim is published)."""
+    citation, item = _citation_for_change(citation_id, user, "remove citations")
+    changes = hold(item, user, timezone.now())
+    item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
+    log(item, user, "removed citation", {**changes, "citation": [citation.url, None]})
+    citation.delete()
+
+
+def _checked_url(url: str) -> str:
+    url = url.strip()
+    # Only web links: javascript:, data: and file: URLs never reach a page or a fetcher.
+    if not url.lower().startswith(("http://", "https://")):
+        raise ApplicationError(
+            "Citation URLs must start with http:// or https://.", code="invalid_url"
+        )
+    return url
+
+
+_HOST = r"'?(?P<host>[^'\s/:]+)'?"
+# (pattern of a core.http_client / task message, the same in plain words). The first match
+# wins; {host} is the site's name, {status} the HTTP status, {mb} a size in megabytes.
+_FAILURES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"Could not resolve host {_HOST}"), "could not reach {host}: name not found"),
+    (re.compile(rf"Host {_HOST} has no addresses"), "could not reach {host}: name not found"),
+    (re.compile(r"Timed out talking to"), "could not reach {host}: it did not answer in time"),
+    (re.compile(r"Could not connect to"), "could not reach {host}: the connection failed"),
+    (re.compile(rf"Refusing to fetch {_HOST}"), "{host} is a private address: not fetched"),
+    (re.compile(rf"{_HOST} is not a valid host name"), "{host} is not a valid site name"),
+    (re.compile(r"answered HTTP (?P<status>404|410)"), "{host} says the page does not exist"),
+    (re.compile(r"answered HTTP (?P<status>401|403)"), "{host} refused access to the page"),
+    (re.compile(r"answered HTTP (?P<status>429)"), "{host} is turning requests away for now"),
+    (re.compile(r"answered HTTP (?P<status>5\d\d)"), "{host} had an error on its side"),
+    (re.compile(r"answered HTTP (?P<status>\d+)"), "{host} did not return the page"),
+    (re.compile(r"is (?P<bytes>\d+) bytes, over"), "the page is too large to keep ({mb} MB)"),
+    (re.compile(r"[Tt]oo large"), "the page is too large to keep"),
+    (re.compile(r"Too many redirects"), "{host} redirected too many times"),
+    (re.compile(r"Only http and https"), "only web (http or https) links can be fetched"),
+]
+
+
+def fetch_error_in_words(url: str, reason: str) -> str:
+    """A fetch failure as a reviewer would say it: "could not reach example.org: name not
+    found" rather than the fetcher's message ("Could not resolve host … [Errno -2] …")."""
+    host = urlsplit(url).hostname or url
+    for pattern, words in _FAILURES:
+        match = pattern.search(reason)
+        if match:
+            found = match.groupdict()
+            size = int(found["bytes"]) / 1_000_000 if found.get("bytes") else 0
+            text = words.format(host=found.get("host") or host, mb=f"{size:.1f}")
+            return f"{text} (HTTP {found['status']})" if found.get("status") else text
+    return f"could not fetch the page: {reason}" if reason else "could not fetch the page"
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -100,9 +100,18 @@ def review_items_enqueue_for_article(*, article_id: int) -> int:
     return len(claims)
 
 
+# Take next moves a claim that nobody has started into this status (when the team's workflow
+# still has it), so the queue and the claim page show that someone is on it.
+IN_PROGRESS_SLUG = "in-progress"
+
+
 def take_next(*, user: User) -> int | None:
     """Hand `user` the most urgent unassigned claim (its review item id); no one else can get
-    the same one. None when nothing is left to take."""
+    the same one. None when nothing is left to take.
+
+    A claim still in the initial status moves to In progress in the same statement (logged
+    with the take, version bumped); other statuses (e.g. Needs second review) are kept.
+    """
     roles.require(user, roles.REVIEW, to="take claims")
     now = timezone.now()
     lease = lease_end(now)
@@ -117,40 +126,74 @@ def take_next(*, user: User) -> int | None:
             .filter(in_take_next=True, assignee__isnull=True)
             .exclude(decided_by=user)  # a second review must be someone else's
             .order_by("-priority", "id")
-            .values_list("pk", "claim_id")
+            .values_list("pk", "claim_id", "status__is_initial", "status__name")
             .first()
         )
         if candidate is None:
             return None
-        item_id, claim_id = candidate
-        taken = ReviewItem.objects.filter(pk=item_id, assignee__isnull=True).update(
-            assignee=user, lease_expires_at=lease, updated_at=now
+        item_id, claim_id, is_initial, status_name = candidate
+        fields: dict[str, Any] = {"assignee": user, "lease_expires_at": lease, "updated_at": now}
+        target = (
+            Status.objects.filter(slug=IN_PROGRESS_SLUG).exclude(name=status_name).first()
+            if is_initial
+            else None
         )
+        if target is not None:
+            fields.update(
+                status=target,
+                in_take_next=target.in_take_next,
+                status_changed_at=now,
+                version=F("version") + 1,
+            )
+        taken = ReviewItem.objects.filter(pk=item_id, assignee__isnull=True).update(**fields)
         if not taken:
             return None
-        Activity.objects.create(claim_id=claim_id, actor=user, verb="took", changes=change)
+        changes: dict[str, list[Any]] = dict(change)
+        if target is not None:
+            changes["status"] = [status_name, target.name]
+        Activity.objects.create(claim_id=claim_id, actor=user, verb="took", changes=changes)
         return item_id
 
 
 # One statement, one round trip: pick the head of the take-next index, stepping over rows
-# other reviewers hold locked (SKIP LOCKED), assign it and append the log entry. The ORM
-# version of the same steps takes five round trips; at 50 concurrent reviewers that made
-# take next several times slower than the bare query (benchmarks/queue.py measures both).
+# other reviewers hold locked (SKIP LOCKED), assign it (moving an unstarted claim to In
+# progress) and append the log entry. The ORM version of the same steps takes five round
+# trips; at 50 concurrent reviewers that made take next several times slower than the bare
+# query (benchmarks/queue.py measures both). `moved` has a row only when the status changes:
+# the picked claim is in an initial status and the In progress status still exists.
 _TAKE_NEXT_SQL = """
-WITH taken AS (
-    UPDATE {items} SET assignee_id = %(user)s, lease_expires_at = %(lease)s, updated_at = %(now)s
-    WHERE id = (
-        SELECT id FROM {items}
-        WHERE in_take_next AND assignee_id IS NULL
-          AND decided_by_id IS DISTINCT FROM %(user)s
-        ORDER BY priority DESC, id
-        LIMIT 1
-        FOR UPDATE SKIP LOCKED
-    )
-    RETURNING id, claim_id
+WITH picked AS MATERIALIZED (
+    SELECT id, status_id FROM {items}
+    WHERE in_take_next AND assignee_id IS NULL
+      AND decided_by_id IS DISTINCT FROM %(user)s
+    ORDER BY priority DESC, id
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+), moved AS (
+    SELECT picked.id, current.name AS before, target.id AS status_id, target.name AS after,
+           target.in_take_next
+    FROM picked
+    JOIN {statuses} AS current ON current.id = picked.status_id AND current.is_initial
+    JOIN {statuses} AS target ON target.slug = %(target)s AND target.id <> current.id
+), taken AS (
+    UPDATE {items} AS item
+    SET assignee_id = %(user)s, lease_expires_at = %(lease)s, updated_at = %(now)s,
+        status_id = COALESCE(moved.status_id, item.status_id),
+        in_take_next = COALESCE(moved.in_take_next, item.in_take_next),
+        status_changed_at = CASE WHEN moved.id IS NULL THEN item.status_changed_at
+                                 ELSE %(now)s END,
+        version = item.version + CASE WHEN moved.id IS NULL THEN 0 ELSE 1 END
+    FROM picked LEFT JOIN moved ON moved.id = picked.id
+    WHERE item.id = picked.id
+    RETURNING item.id, item.claim_id, moved.before, moved.after
 ), logged AS (
     INSERT INTO {activity} (claim_id, actor_id, verb, changes, created_at)
-    SELECT claim_id, %(user)s, 'took', %(change)s, %(now)s FROM taken
+    SELECT claim_id, %(user)s, 'took',
+           CASE WHEN after IS NULL THEN %(change)s::jsonb
+                ELSE %(change)s::jsonb
+                     || jsonb_build_object('status', jsonb_build_array(before, after)) END,
+           %(now)s
+    FROM taken
 )
 SELECT id FROM taken
 """
@@ -159,11 +202,21 @@ SELECT id FROM taken
 def _take_next_postgresql(
     user: User, now: datetime, lease: datetime, change: dict[str, list[str | None]]
 ) -> int | None:
-    sql = _TAKE_NEXT_SQL.format(items=ReviewItem._meta.db_table, activity=Activity._meta.db_table)
+    sql = _TAKE_NEXT_SQL.format(
+        items=ReviewItem._meta.db_table,
+        statuses=Status._meta.db_table,
+        activity=Activity._meta.db_table,
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
-            {"user": user.pk, "lease": lease, "now": now, "change": json.dumps(change)},
+            {
+                "user": user.pk,
+                "lease": lease,
+                "now": now,
+                "change": json.dumps(change),
+                "target": IN_PROGRESS_SLUG,
+            },
         )
         row = cursor.fetchone()
     return int(row[0]) if row else None
@@ -177,11 +230,28 @@ def review_item_release(*, item_id: int, user: User) -> ReviewItem:
         return item
     if item.assignee_id != user.pk:
         roles.require(user, roles.ASSIGN, to="release a claim someone else holds")
-    log(item, user, "released", {"assignee": [item.assignee.get_username(), None]})  # type: ignore[union-attr]
+    changes: dict[str, list[Any]] = {"assignee": [item.assignee.get_username(), None]}  # type: ignore[union-attr]
+    changes.update(_back_to_unstarted(item, timezone.now()))
+    log(item, user, "released", changes)
     item.assignee = None
     item.lease_expires_at = None
-    item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
+    item.save()
     return item
+
+
+def _back_to_unstarted(item: ReviewItem, now: datetime) -> dict[str, list[Any]]:
+    """Undo take next's move to In progress when the claim goes back to the queue untouched
+    (no verdict, no explanation): otherwise it would sit In progress with nobody on it, out
+    of take next's reach. Changes `item` in memory; returns the status change, if any."""
+    if item.status.slug != IN_PROGRESS_SLUG or item.verdict_id or item.explanation:
+        return {}
+    initial = Status.objects.filter(is_initial=True).order_by("position").first()
+    if initial is None or initial.pk == item.status_id:
+        return {}
+    before = item.status.name
+    item.status, item.in_take_next, item.status_changed_at = initial, initial.in_take_next, now
+    item.version += 1
+    return {"status": [before, initial.name]}
 
 
 @transaction.atomic
@@ -226,15 +296,27 @@ def leases_expire() -> int:
             batch = list(
                 ReviewItem.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(lease_expires_at__lt=now, assignee__isnull=False)
-                .select_related("assignee")[:500]
+                .select_related("assignee", "status")[:500]
             )
             if not batch:
                 return expired
+            untouched = []
             for item in batch:
-                log(item, None, "lease expired", {"assignee": [item.assignee.get_username(), None]})  # type: ignore[union-attr]
+                changes: dict[str, list[Any]] = {"assignee": [item.assignee.get_username(), None]}  # type: ignore[union-attr]
+                moved = _back_to_unstarted(item, now)
+                if moved:
+                    untouched.append(item)
+                log(item, None, "lease expired", {**changes, **moved})
             ReviewItem.objects.filter(pk__in=[i.pk for i in batch]).update(
                 assignee=None, lease_expires_at=None, updated_at=now
             )
+            for item in untouched:  # each with its own bumped version
+                ReviewItem.objects.filter(pk=item.pk).update(
+                    status=item.status,
+                    in_take_next=item.in_take_next,
+                    status_changed_at=now,
+                    version=item.version,
+                )
             expired += len(batch)
 
 

@@ -12,8 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.text import balance_quotes
-from reviews.models import Note
-from reviews.services.citations import MENTION
+from reviews.models import Citation, Note
+from reviews.services.citations import MENTION, fetch_error_in_words
 
 register = template.Library()
 
@@ -45,3 +45,9 @@ def domain(url: str) -> str:
     """The site a URL points to ("example.org"), for links that have no title of their own."""
     host = urlsplit(url).hostname or url
     return host.removeprefix("www.")
+
+
+@register.filter
+def fetch_failure(citation: Citation) -> str:
+    """Why a citation's page could not be fetched, in plain words."""
+    return fetch_error_in_words(citation.url, citation.fetch_error)

@@ -18,7 +18,7 @@ from core.errors import ApplicationError
 from reviews import roles, selectors
 from reviews.claimreview import fact_check_path
 from reviews.forms import CitationForm, NoteForm, ReviewUpdateForm
-from reviews.models import ReviewItem
+from reviews.models import Citation, ReviewItem, Status
 from reviews.services import citations, workflow
 from reviews.services import queue as queue_services
 from reviews.streaming import csv_line_writer
@@ -68,6 +68,8 @@ def _claim_action(
             citations.citation_add(claim_id=item.claim_id, user=user, **form.cleaned_data)
             messages.success(request, "Citation added; its title and text are being fetched.")
             return redirect("reviews:claim", item_id=item.pk), bound
+    elif action in ("cite-retry", "cite-edit", "cite-remove"):
+        return _citation_action(request, item, action), bound
     elif action == "note":
         form = NoteForm(request.POST)
         bound["note_form"] = form
@@ -95,6 +97,92 @@ def _claim_action(
     return None, bound
 
 
+def _citation_action(request: HttpRequest, item: ReviewItem, action: str) -> HttpResponse:
+    user = _user(request)
+    try:
+        citation_id = int(request.POST.get("citation", ""))
+    except ValueError as exc:
+        raise ApplicationError("Which citation?", code="invalid_citation") from exc
+    if not item.claim.citations.filter(pk=citation_id).exists():
+        raise ApplicationError("No such citation on this claim.", code="not_found", status=404)
+    if action == "cite-retry":
+        citations.citation_retry(citation_id=citation_id, user=user)
+        messages.success(request, "Fetching the page again.")
+    elif action == "cite-remove":
+        citations.citation_remove(citation_id=citation_id, user=user)
+        messages.success(request, "Citation removed.")
+    else:
+        form = CitationForm(request.POST)
+        if not form.is_valid():
+            errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+            raise ApplicationError(f"Citation not saved: {errors}", code="invalid_citation")
+        citations.citation_update(citation_id=citation_id, user=user, **form.cleaned_data)
+        messages.success(request, "Citation saved.")
+    return redirect("reviews:claim", item_id=item.pk)
+
+
+def _citations_context(item: ReviewItem) -> dict[str, Any]:
+    rows = list(item.claim.citations.all())
+    return {
+        "citations": rows,
+        "citations_pending": any(c.fetch_state == Citation.FetchState.PENDING for c in rows),
+    }
+
+
+@reviewer_required
+@require_GET
+def claim_citations(request: HttpRequest, item_id: int) -> HttpResponse:
+    """The citations block alone: the claim page polls it while a page is being fetched."""
+    item = ReviewItem.objects.select_related("claim", "status").filter(pk=item_id).first()
+    if item is None:
+        raise Http404("No such claim in the queue.")
+    context = {
+        **_citations_context(item),
+        "item": item,
+        "locked": item.status.is_published,
+        "citation_form": CitationForm(),
+    }
+    return render(request, "reviews/_citations.html", context)
+
+
+def _conflict(
+    request: HttpRequest, item: ReviewItem, statuses: list[Status]
+) -> tuple[dict[str, Any], ReviewUpdateForm]:
+    """What the 409 page shows: who saved in between ("you, in another tab" when it was the
+    same person), their version and the whole unsaved edit. The form below keeps the edit,
+    now based on the current version: saving it again replaces theirs, knowingly."""
+    user = _user(request)
+    posted = ReviewUpdateForm(request.POST)
+    mine = posted.cleaned_data if posted.is_valid() else {}
+    saved = selectors.last_save(claim_id=item.claim_id)
+    if saved is None or saved.actor is None:
+        who = "someone else"
+    elif saved.actor.pk == user.pk:
+        who = "you, in another tab"
+    else:
+        who = saved.actor.get_username()
+    form = ReviewUpdateForm(
+        initial={
+            "version": item.version,
+            "status": mine.get("status", item.status),
+            "verdict": mine.get("verdict"),
+            "explanation": mine.get("explanation", request.POST.get("explanation", "")),
+        },
+        statuses=statuses,
+    )
+    conflict = {
+        "who": who,
+        "saved_at": saved.created_at if saved else None,
+        "theirs": item,
+        "mine": {
+            "status": mine.get("status"),
+            "verdict": mine.get("verdict"),
+            "explanation": mine.get("explanation", request.POST.get("explanation", "")),
+        },
+    }
+    return conflict, form
+
+
 @reviewer_required
 @require_http_methods(["GET", "POST"])
 def claim_detail(request: HttpRequest, item_id: int) -> HttpResponse:
@@ -115,7 +203,8 @@ def claim_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         except ApplicationError as exc:
             http_status = exc.status
             if exc.code == "conflict":
-                conflict = {"message": exc.message, "mine": request.POST, "theirs": item}
+                conflict, update_form = _conflict(request, item, statuses)
+                bound["update_form"] = update_form
             else:
                 messages.error(request, exc.message)
     bound.setdefault(
@@ -142,6 +231,7 @@ def claim_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         "article": article,
         "before": article.text[max(0, claim.sentence_start - 400) : claim.sentence_start],
         "after": article.text[claim.sentence_end : claim.sentence_end + 400],
+        **_citations_context(item),
         "conflict": conflict,
         "similar": selectors.similar_reviewed(claim=claim),
         "prev_id": prev_id,

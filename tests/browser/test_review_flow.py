@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from reviews.models import ReviewItem
+from reviews.models import ReviewItem, Status, Verdict
 from tests.factories import UserFactory
 from tests.reviews.factories import ReviewItemFactory
 
@@ -40,6 +40,7 @@ def test_take_cite_decide_hand_over_and_publish(open_session, team, local_server
     checker.page.wait_for_url(f"**/claims/{urgent.pk}/")
     page = checker.page
     expect(page.locator("#lease")).to_contain_text("You hold this claim")
+    expect(page.locator("#lease .badge")).to_have_text("In progress")  # take next started it
     expect(page.locator("mark")).to_contain_text("Global sea level rose")
 
     page.keyboard.press("c")  # jumps to the citation URL field
@@ -111,9 +112,35 @@ def test_two_people_editing_one_claim_see_the_conflict(open_session, team):
     second.page.get_by_label("Explanation").fill("Second explanation, written in parallel.")
     second.page.get_by_role("button", name="Save review").click()
     conflict = second.page.get_by_role("alert")
-    expect(conflict).to_contain_text(re.compile("Someone else saved this claim"))
+    expect(conflict).to_contain_text(re.compile("Not saved: checker saved this claim"))
     expect(conflict).to_contain_text("First explanation: the figure is right.")
     expect(conflict).to_contain_text("Second explanation, written in parallel.")
     second.screenshot("conflict")
     item.refresh_from_db()
     assert item.explanation == "First explanation: the figure is right."
+
+
+def test_my_own_save_in_another_tab_is_named_and_my_edit_kept(open_session, team):
+    item = ReviewItemFactory.create()
+    session = open_session("checker")
+    first, second = session.page, session.context.new_page()
+    for page in (first, second):
+        page.goto(f"{session.base_url}/claims/{item.pk}/")
+    first.get_by_label("Explanation").fill("Saved from the first tab.")
+    first.get_by_role("button", name="Save review").click()
+    expect(first.get_by_role("status")).to_contain_text("Saved")
+
+    second.get_by_label("Status").select_option(label="Ready to publish")
+    second.get_by_label("Verdict").select_option(label="False")
+    second.get_by_label("Explanation").fill("Written in the second tab.")
+    second.get_by_role("button", name="Save review").click()
+    conflict = second.get_by_role("alert")
+    expect(conflict).to_contain_text("Not saved: you, in another tab saved this claim")
+    expect(conflict.locator("[data-conflict=mine]")).to_contain_text("Ready to publish")
+    expect(conflict.locator("[data-conflict=mine]")).to_contain_text("False")
+    # The form still holds the whole unsaved edit.
+    expect(second.get_by_label("Status")).to_have_value(
+        str(Status.objects.get(slug="ready-to-publish").pk)
+    )
+    expect(second.get_by_label("Verdict")).to_have_value(str(Verdict.objects.get(slug="false").pk))
+    expect(second.get_by_label("Explanation")).to_have_value("Written in the second tab.")

@@ -130,3 +130,97 @@ def test_fetched_titles_are_shown_as_text(item, user, local_server, client):
     page = client.get(f"/claims/{item.pk}/").content.decode()
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Report" in page
+
+
+@pytest.mark.parametrize(
+    ("reason", "words"),
+    [
+        (
+            "Could not resolve host 'example.org': [Errno -2] Name or service not known",
+            "could not reach example.org: name not found",
+        ),
+        ("Timed out talking to https://example.org/a", "could not reach example.org: it did not"),
+        ("Could not connect to https://example.org/a: refused", "could not reach example.org: the"),
+        ("https://example.org/a answered HTTP 404", "example.org says the page does not exist"),
+        ("https://example.org/a answered HTTP 503", "example.org had an error on its side"),
+        ("Refusing to fetch 'example.org': it resolves to a non", "example.org is a private"),
+        (
+            "https://example.org/a is 30000000 bytes, over the 10-byte limit",
+            "too large to keep (30.0 MB)",
+        ),
+        ("Too many redirects fetching https://example.org/a", "example.org redirected too many"),
+        ("something new", "could not fetch the page: something new"),
+    ],
+)
+def test_fetch_errors_are_said_in_plain_words(reason, words):
+    from reviews.services.citations import fetch_error_in_words
+
+    said = fetch_error_in_words("https://example.org/a", reason)
+    assert said.startswith(words) or words in said
+    assert "Errno" not in said
+
+
+def test_retry_edit_and_remove_are_logged_and_refetch(item, user, local_server):
+    from reviews.models import Activity
+    from reviews.services.citations import citation_remove, citation_retry, citation_update
+
+    local_server.routes["/report"] = (200, {"Content-Type": "text/html"}, PAGE)
+    citation = citation_add(claim_id=item.claim_id, user=user, url=local_server.url("/gone"))
+    citation = citation_fetch(citation_id=citation.pk)  # the task, run here: a 404
+    assert citation.fetch_state == Citation.FetchState.FAILED
+    local_server.routes["/gone"] = (200, {"Content-Type": "text/html"}, PAGE)
+    citation = citation_retry(citation_id=citation.pk, user=user)
+    assert citation.fetch_state == Citation.FetchState.PENDING
+    citation = citation_fetch(citation_id=citation.pk)
+    assert citation.fetch_state == Citation.FetchState.DONE  # the site is back
+    assert citation.fetch_error == ""
+
+    citation_update(
+        citation_id=citation.pk,
+        user=user,
+        url=local_server.url("/report"),
+        title=citation.title,
+        quote="q",
+    )
+    citation.refresh_from_db()
+    assert citation.url.endswith("/report")
+    assert citation.quote == "q"
+    assert citation.fetch_state == Citation.FetchState.PENDING  # a new URL is fetched again
+    citation_fetch(citation_id=citation.pk)
+    assert local_server.requests.count("/report") == 1
+    edited = Activity.objects.get(claim=item.claim, verb="edited citation")
+    assert set(edited.changes) == {"url", "quote"}
+
+    citation_remove(citation_id=citation.pk, user=user)
+    assert not Citation.objects.filter(pk=citation.pk).exists()
+    removed = Activity.objects.get(claim=item.claim, verb="removed citation")
+    assert removed.changes["citation"] == [citation.url, None]
+    assert Activity.objects.filter(claim=item.claim, verb="retried citation").exists()
+
+
+def test_citations_of_a_published_claim_cannot_change(user, editor, workflow):
+    from reviews.services.citations import citation_remove, citation_retry, citation_update
+    from tests.reviews.factories import publish
+
+    item = ReviewItemFactory.create()
+    citation = Citation.objects.create(claim=item.claim, url="https://example.org/")
+    publish(item, checker=user, editor=editor)
+    for change in (
+        lambda: citation_retry(citation_id=citation.pk, user=editor),
+        lambda: citation_remove(citation_id=citation.pk, user=editor),
+        lambda: citation_update(citation_id=citation.pk, user=editor, url="https://x.org/"),
+    ):
+        with pytest.raises(ApplicationError) as info:
+            change()
+        assert info.value.code == "locked"
+    assert Citation.objects.filter(pk=citation.pk, url="https://example.org/").exists()
+
+
+def test_someone_without_a_role_cannot_remove_a_citation(item, workflow):
+    from reviews.services.citations import citation_remove
+
+    citation = Citation.objects.create(claim=item.claim, url="https://example.org/")
+    nobody = UserFactory.create(username="nobody")
+    with pytest.raises(ApplicationError) as info:
+        citation_remove(citation_id=citation.pk, user=nobody)
+    assert info.value.status == 403

@@ -67,7 +67,7 @@ def test_acting_on_a_claim_leased_to_someone_else_is_refused(user, other):
     item = ReviewItemFactory.create()
     take_next(user=user)
     with pytest.raises(ApplicationError) as info:
-        review_item_update(item_id=item.pk, user=other, expected_version=1, explanation="mine")
+        review_item_update(item_id=item.pk, user=other, expected_version=2, explanation="mine")
     assert info.value.code == "leased"
     assert "checker is working on this claim" in info.value.message
     item.refresh_from_db()
@@ -88,7 +88,7 @@ def test_an_expired_lease_is_swept_back_and_the_old_holder_is_refused(user, othe
     assert take_next(user=other) == item.pk
     # The first reviewer comes back to their open tab and saves: refused, nothing lost.
     with pytest.raises(ApplicationError) as info:
-        review_item_update(item_id=item.pk, user=user, expected_version=1, explanation="late")
+        review_item_update(item_id=item.pk, user=user, expected_version=4, explanation="late")
     assert info.value.code == "leased"
 
 
@@ -98,7 +98,7 @@ def test_an_expired_lease_not_yet_swept_can_be_picked_up_by_whoever_acts(user, o
     ReviewItem.objects.filter(pk=item.pk).update(
         lease_expires_at=timezone.now() - timedelta(seconds=1)
     )
-    updated = review_item_update(item_id=item.pk, user=other, expected_version=1, explanation="x")
+    updated = review_item_update(item_id=item.pk, user=other, expected_version=2, explanation="x")
     assert updated.assignee == other
     event = Activity.objects.get(claim=item.claim, verb="updated")
     assert event.changes["assignee"] == ["checker", "other"]
@@ -211,3 +211,63 @@ def test_an_auto_linked_claim_starts_with_its_clusters_verdict(user, editor):
             status=Status.objects.get(slug="published"),
         )
     assert info.value.code == "verdict_unconfirmed"
+
+
+def test_take_next_moves_an_unstarted_claim_to_in_progress_and_logs_it(user):
+    item = ReviewItemFactory.create()
+    assert take_next(user=user) == item.pk
+    item.refresh_from_db()
+    assert item.status.slug == "in-progress"
+    assert item.in_take_next is False  # mirrors the status: out of the take-next index
+    assert item.version == 2  # the status changed
+    event = Activity.objects.get(claim=item.claim, verb="took")
+    assert event.changes == {"assignee": [None, "checker"], "status": ["Unstarted", "In progress"]}
+    # The claim page renders after the take: its form carries the new version, no conflict.
+    saved = review_item_update(
+        item_id=item.pk, user=user, expected_version=item.version, explanation="Checked."
+    )
+    assert saved.version == 3
+
+
+def test_take_next_keeps_a_status_that_is_not_the_initial_one(user, other):
+    item = ReviewItemFactory.create(status=Status.objects.get(slug="needs-second-review"))
+    ReviewItem.objects.filter(pk=item.pk).update(in_take_next=True)
+    assert take_next(user=user) == item.pk
+    item.refresh_from_db()
+    assert item.status.slug == "needs-second-review"
+    assert item.version == 1
+    assert "status" not in Activity.objects.get(claim=item.claim, verb="took").changes
+
+
+def test_take_next_keeps_the_initial_status_when_the_team_deleted_in_progress(user, editor):
+    from reviews.services.workflow import status_delete
+
+    status_delete(status_id=Status.objects.get(slug="in-progress").pk, move_to=None, user=editor)
+    item = ReviewItemFactory.create()
+    assert take_next(user=user) == item.pk
+    item.refresh_from_db()
+    assert item.status.slug == "unstarted"
+    assert item.assignee == user
+    assert item.version == 1
+
+
+def test_an_untouched_claim_goes_back_to_unstarted_on_release_or_expiry(user, other):
+    first, second = ReviewItemFactory.create(priority=0.9), ReviewItemFactory.create(priority=0.1)
+    take_next(user=user)
+    review_item_release(item_id=first.pk, user=user)
+    first.refresh_from_db()
+    assert (first.status.slug, first.in_take_next, first.version) == ("unstarted", True, 3)
+    assert Activity.objects.get(claim=first.claim, verb="released").changes["status"] == [
+        "In progress",
+        "Unstarted",
+    ]
+    assert take_next(user=other) == first.pk  # back in take next's reach
+    take_next(user=user)
+    review_item_update(item_id=second.pk, user=user, expected_version=2, explanation="Half done.")
+    ReviewItem.objects.update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+    assert leases_expire() == 2
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status.slug == "unstarted"
+    assert first.in_take_next is True
+    assert second.status.slug == "in-progress"  # worked on: stays where the reviewer left it

@@ -50,6 +50,8 @@ def test_concurrent_take_next_never_hands_one_claim_to_two_reviewers(workflow):
     holders = dict(ReviewItem.objects.values_list("pk", "assignee"))
     assert all(holders[item_id] == user_id for item_id, user_id in taken)
     assert Activity.objects.filter(verb="took").count() == CLAIMS
+    # Every claim was unstarted; each take moved it to In progress exactly once.
+    assert set(ReviewItem.objects.values_list("status__slug", "version")) == {("in-progress", 2)}
     if connection.vendor == "postgresql":
         # SKIP LOCKED lets reviewers work side by side; SQLite runs one writer at a time (its
         # busy wait may let one thread take everything), which is still correct, just serial.

@@ -1,7 +1,9 @@
 """The queue and claim pages, rendered by Django's test client."""
 
 import json
+from typing import Any
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -83,6 +85,50 @@ def test_stale_form_shows_conflict_with_both_versions(logged_in, workflow):
     assert item.explanation == "their careful explanation"
 
 
+def _stale_save(client, item, version, **fields):
+    data = {"action": "update", "version": version, "status": item.status.pk, **fields}
+    return client.post(f"/claims/{item.pk}/", data)
+
+
+def test_conflict_names_who_saved_and_keeps_the_whole_edit(logged_in, workflow):
+    from reviews.services.workflow import review_item_update
+
+    item = ReviewItemFactory.create()
+    other = UserFactory.create(username="colleague", roles=["Fact-checkers"])
+    review_item_update(item_id=item.pk, user=other, expected_version=1, explanation="theirs")
+    ready = Status.objects.get(slug="ready-to-publish")
+    false = Verdict.objects.get(slug="false")
+    response = _stale_save(
+        logged_in, item, 1, status=ready.pk, verdict=false.pk, explanation="my reasons"
+    )
+    assert response.status_code == 409
+    page: Any = lxml.html.fromstring(response.content)
+
+    def first(path: str) -> Any:
+        return page.xpath(path)[0]
+
+    alert = first("//*[@role='alert']").text_content()
+    assert "Not saved: colleague saved this claim" in alert
+    mine = first("//*[@data-conflict='mine']").text_content()
+    assert "Ready to publish" in mine
+    assert "False" in mine
+    assert "my reasons" in mine
+    # The form keeps the edit, based on the current version (saving again is deliberate).
+    form = "//form[@id='review-form']"
+    assert first(f"{form}//*[@name='version']").get("value") == "2"
+    assert first(f"{form}//*[@name='status']/option[@selected]").text == "Ready to publish"
+    assert first(f"{form}//*[@name='verdict']/option[@selected]").text == "False"
+    assert first(f"{form}//*[@name='explanation']").text_content().strip() == "my reasons"
+
+
+def test_conflict_with_my_own_save_says_another_tab(logged_in, workflow, user):
+    item = ReviewItemFactory.create()
+    assert _stale_save(logged_in, item, 1, explanation="tab one").status_code == 302
+    response = _stale_save(logged_in, item, 1, explanation="tab two")
+    assert response.status_code == 409
+    assert "Not saved: you, in another tab saved this claim" in response.content.decode()
+
+
 def test_add_citation_and_refuse_javascript_urls(logged_in, workflow):
     item = ReviewItemFactory.create()
     ok = logged_in.post(
@@ -140,7 +186,8 @@ def test_view_counts_arrive_out_of_band(logged_in, workflow, user):
     assert '<span class="count" id="count-all" hx-swap-oob="true">3</span>' in body
     assert 'id="count-mine" hx-swap-oob="true">1</span>' in body
     assert 'id="count-unassigned" hx-swap-oob="true">2</span>' in body
-    assert 'id="count-status-unstarted" hx-swap-oob="true">3</span>' in body
+    assert 'id="count-status-unstarted" hx-swap-oob="true">2</span>' in body
+    assert 'id="count-status-in-progress" hx-swap-oob="true">1</span>' in body  # taken
     ReviewItemFactory.create()
     body = logged_in.get("/queue/counts/").content.decode()
     assert 'id="count-all" hx-swap-oob="true">3</span>' in body  # team counts are cached
@@ -408,3 +455,27 @@ def test_claim_page_titles_links_and_public_page(logged_in, workflow, user, edit
     assert (
         f'href="/fact-checks/{item.claim_id}-we-will-cut-taxes-by-half/" id="public-page"' in text
     )
+
+
+def test_citations_poll_while_pending_and_say_failures_plainly(logged_in, workflow):
+    item = ReviewItemFactory.create()
+    citation = Citation.objects.create(claim=item.claim, url="https://example.org/a")
+    page = logged_in.get(f"/claims/{item.pk}/").content.decode()
+    assert 'hx-trigger="every 2s"' in page  # pending: the block asks for itself again
+    Citation.objects.filter(pk=citation.pk).update(
+        fetch_state="failed",
+        fetch_error="Could not resolve host 'example.org': [Errno -2] Name or service not known",
+    )
+    block = logged_in.get(f"/claims/{item.pk}/citations/").content.decode()
+    assert "could not reach example.org: name not found" in block
+    assert "every 2s" not in block  # nothing pending: polling stops
+    assert ">Retry</button>" in block
+    retried = logged_in.post(
+        f"/claims/{item.pk}/", {"action": "cite-retry", "citation": citation.pk}
+    )
+    assert retried.status_code == 302
+    removed = logged_in.post(
+        f"/claims/{item.pk}/", {"action": "cite-remove", "citation": citation.pk}
+    )
+    assert removed.status_code == 302
+    assert not Citation.objects.filter(pk=citation.pk).exists()
