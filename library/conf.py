@@ -45,7 +45,7 @@ class LibraryConf:
         return cls(
             google_factcheck_api_key=text("CLAIMDESK_GOOGLE_FACTCHECK_API_KEY"),
             mediawiki_api_url=url("CLAIMDESK_MEDIAWIKI_API_URL"),
-            # Its entries are not checked here: they are becoming provider short names.
+            # Names, checked against the registry when the providers are built (registry.py).
             evidence_providers=list(texts("CLAIMDESK_EVIDENCE_PROVIDERS")),
             provider_timeout_s=positive("CLAIMDESK_PROVIDER_TIMEOUT_S", SECONDS),
             provider_attempts=integer("CLAIMDESK_PROVIDER_ATTEMPTS"),
