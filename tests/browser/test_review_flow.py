@@ -41,6 +41,9 @@ def test_take_cite_decide_hand_over_and_publish(open_session, team, local_server
     page = checker.page
     expect(page.locator("#lease")).to_contain_text("You hold this claim")
     expect(page.locator("#lease .badge")).to_have_text("In progress")  # take next started it
+    # Status badges are outlined in the status colour, not filled red like the unread count.
+    background = page.locator("#lease .badge").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background == "rgba(0, 0, 0, 0)"
     expect(page.locator("mark")).to_contain_text("Global sea level rose")
 
     page.keyboard.press("c")  # jumps to the citation URL field
