@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
@@ -89,16 +90,21 @@ def citation_fetch_failed(*, citation_id: int, reason: str) -> Citation:
     return citation
 
 
-def _citation_for_change(citation_id: int, user: User, what: str) -> tuple[Citation, ReviewItem]:
-    """The citation and its claim's review row (locked), after the role, lock and lease
-    checks every citation change goes through."""
+def _citation_for_change(
+    citation_id: int, user: User, what: str
+) -> tuple[Citation, ReviewItem, dict[str, list[Any]]]:
+    """The citation, its claim's review row (locked) and the assignee change of the lease
+    `user` now holds, after the role, lock and lease checks every citation change goes
+    through."""
     roles.require(user, roles.REVIEW, to=what)
     citation = Citation.objects.filter(pk=citation_id).first()
     if citation is None:
         raise ApplicationError("No such citation.", code="not_found", status=404)
     item = lock_item(claim_id=citation.claim_id)
     ensure_not_locked(item, "citations")
-    return citation, item
+    changes = hold(item, user, timezone.now())
+    item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
+    return citation, item, changes
 
 
 def _refetch(citation: Citation) -> None:
@@ -114,9 +120,7 @@ def _refetch(citation: Citation) -> None:
 @transaction.atomic
 def citation_retry(*, citation_id: int, user: User) -> Citation:
     """Fetch a citation's page again (after a failure: the site may be back)."""
-    citation, item = _citation_for_change(citation_id, user, "retry citations")
-    changes = hold(item, user, timezone.now())
-    item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
+    citation, item, changes = _citation_for_change(citation_id, user, "retry citations")
     _refetch(citation)
     citation.save()
     log(item, user, "retried citation", {**changes, "citation": [citation.url, citation.url]})
@@ -128,9 +132,8 @@ def citation_update(
     *, citation_id: int, user: User, url: str, title: str = "", quote: str = ""
 ) -> Citation:
     """Edit a citation's title, quote or URL; a new URL is fetched again."""
-    citation, item = _citation_for_change(citation_id, user, "edit citations")
+    citation, item, changes = _citation_for_change(citation_id, user, "edit citations")
     url = _checked_url(url)
-    changes = hold(item, user, timezone.now())
     for field, after in (("url", url), ("title", title.strip()), ("quote", quote.strip())):
         before = getattr(citation, field)
         if before != after:
@@ -140,7 +143,6 @@ def citation_update(
         _refetch(citation)
     citation.full_clean()
     citation.save()
-    item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
     if set(changes) - {"assignee"}:
         log(item, user, "edited citation", changes)
     return citation
@@ -149,9 +151,7 @@ def citation_update(
 @transaction.atomic
 def citation_remove(*, citation_id: int, user: User) -> None:
     """Remove a citation (logged with its URL; not while the claim is published)."""
-    citation, item = _citation_for_change(citation_id, user, "remove citations")
-    changes = hold(item, user, timezone.now())
-    item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
+    citation, item, changes = _citation_for_change(citation_id, user, "remove citations")
     log(item, user, "removed citation", {**changes, "citation": [citation.url, None]})
     citation.delete()
 

@@ -161,24 +161,20 @@ def _conflict(
         who = "you, in another tab"
     else:
         who = saved.actor.get_username()
+    unsaved = {
+        "status": mine.get("status"),
+        "verdict": mine.get("verdict"),
+        "explanation": mine.get("explanation", request.POST.get("explanation", "")),
+    }
     form = ReviewUpdateForm(
-        initial={
-            "version": item.version,
-            "status": mine.get("status", item.status),
-            "verdict": mine.get("verdict"),
-            "explanation": mine.get("explanation", request.POST.get("explanation", "")),
-        },
+        initial={**unsaved, "version": item.version, "status": unsaved["status"] or item.status},
         statuses=statuses,
     )
     conflict = {
         "who": who,
         "saved_at": saved.created_at if saved else None,
         "theirs": item,
-        "mine": {
-            "status": mine.get("status"),
-            "verdict": mine.get("verdict"),
-            "explanation": mine.get("explanation", request.POST.get("explanation", "")),
-        },
+        "mine": unsaved,
     }
     return conflict, form
 
