@@ -27,8 +27,12 @@ from reviews.services.workflow import review_item_update
 from webhooks.services import event_publish
 
 
+def _initial_status_or_none() -> Status | None:
+    return Status.objects.filter(is_initial=True).order_by("position").first()
+
+
 def _initial_status() -> Status:
-    status = Status.objects.filter(is_initial=True).order_by("position").first()
+    status = _initial_status_or_none()
     if status is None:
         raise ApplicationError(
             "No status is marked initial; mark one in the admin.", code="no_initial_status"
@@ -245,7 +249,7 @@ def _back_to_unstarted(item: ReviewItem, now: datetime) -> dict[str, list[Any]]:
     of take next's reach. Changes `item` in memory; returns the status change, if any."""
     if item.status.slug != IN_PROGRESS_SLUG or item.verdict_id or item.explanation:
         return {}
-    initial = Status.objects.filter(is_initial=True).order_by("position").first()
+    initial = _initial_status_or_none()
     if initial is None or initial.pk == item.status_id:
         return {}
     before = item.status.name
