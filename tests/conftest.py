@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import importlib
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from reviews.selectors import QUEUE_COUNTS_KEY
 from tests.factories import UserFactory
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+RECORDED = Path(__file__).resolve().parent / "fixtures" / "recorded"
 
 
 @pytest.fixture(autouse=True)
@@ -132,11 +135,32 @@ def local_server(settings) -> Iterator[LocalServer]:
     server.close()
 
 
+def require_shared_data(folder: Path, *, ci: bool) -> Path:
+    """The labelled datasets beside the project (../shared/data). A user's clone has none, so
+    tests that need them skip there; CI has them, so there a missing folder is a failure."""
+    if not folder.is_dir():
+        reason = f"../shared/data not found at {folder}: this test needs the shared datasets"
+        if ci:
+            pytest.fail(f"{reason} (CI is set, so they must be present).")
+        pytest.skip(reason)
+    return folder
+
+
 @pytest.fixture
 def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"../shared/data not found at {SHARED_DATA}: tests that use it need it.")
-    return SHARED_DATA
+    return require_shared_data(SHARED_DATA, ci=bool(os.environ.get("CI")))
+
+
+@pytest.fixture(scope="session")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Real recorded responses and pages (tests/fixtures/recorded, gzipped to keep git lean;
+    provenance and licences in its README), unpacked once per run under their own names."""
+    folder = tmp_path_factory.mktemp("recorded")
+    for packed in RECORDED.rglob("*.gz"):
+        target = folder / packed.relative_to(RECORDED).with_suffix("")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(gzip.decompress(packed.read_bytes()))
+    return folder
 
 
 @pytest.fixture

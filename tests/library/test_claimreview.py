@@ -1,4 +1,4 @@
-"""ClaimReview parsing and import against real pages and feeds (../shared/data/fixtures)."""
+"""ClaimReview parsing and import against real pages and feeds (tests/fixtures/recorded)."""
 
 import json
 from io import StringIO
@@ -12,13 +12,8 @@ from library.models import FactCheck
 from library.services.factchecks import claimreviews_from_document, factchecks_import
 
 
-@pytest.fixture
-def fixtures(shared_data):
-    return shared_data / "fixtures"
-
-
-def test_every_real_fact_check_page_yields_its_claimreview(fixtures):
-    pages = sorted((fixtures / "claimreview_html").glob("*.html"))
+def test_every_real_fact_check_page_yields_its_claimreview(recorded):
+    pages = sorted((recorded / "claimreview_html").glob("*.html"))
     assert len(pages) == 11
     for page in pages:
         reviews = claimreviews_from_html(page.read_text(encoding="utf-8", errors="replace"))
@@ -30,15 +25,15 @@ def test_every_real_fact_check_page_yields_its_claimreview(fixtures):
             assert "<" not in review.claim_reviewed
 
 
-def test_afp_page_fields(fixtures):
-    (review,) = claimreviews_from_html((fixtures / "claimreview_html" / "afp_raw.html").read_text())
+def test_afp_page_fields(recorded):
+    (review,) = claimreviews_from_html((recorded / "claimreview_html" / "afp_raw.html").read_text())
     assert review.publisher
     assert review.rating
     assert review.published_at is not None
 
 
-def test_feed_of_32_real_claimreviews_in_many_languages(fixtures):
-    text = (fixtures / "claimreview_feed" / "meedan_fixture_claimreviews.jsonl").read_text()
+def test_feed_of_32_real_claimreviews_in_many_languages(recorded):
+    text = (recorded / "claimreview_feed" / "meedan_fixture_claimreviews.jsonl").read_text()
     expected = [json.loads(line)["claimReview"] for line in text.splitlines() if line.strip()]
     usable = [
         r for r in expected if r.get("claimReviewed") and str(r.get("url", "")).startswith("http")
@@ -48,9 +43,9 @@ def test_feed_of_32_real_claimreviews_in_many_languages(fixtures):
     assert len({r.publisher for r in reviews if r.publisher}) >= 15  # 24 publishers in the feed
 
 
-def test_data_commons_feed_item(fixtures):
+def test_data_commons_feed_item(recorded):
     (review,) = claimreviews_from_feed(
-        (fixtures / "claimreview_feed" / "meedan_data_commons_raw.json").read_text()
+        (recorded / "claimreview_feed" / "meedan_data_commons_raw.json").read_text()
     )
     assert review.publisher == "Deutsche Presse-Agentur"
     assert review.claimant == "Irmin Suhl"
@@ -70,9 +65,9 @@ def test_broken_json_ld_blocks_are_skipped_not_fatal():
         claimreviews_from_feed("{broken\n{also broken}")
 
 
-def test_import_command_is_idempotent_and_feeds_the_provider(fixtures, db):
-    feed = fixtures / "claimreview_feed" / "meedan_fixture_claimreviews.jsonl"
-    pages = fixtures / "claimreview_html" / "afp_raw.html"
+def test_import_command_is_idempotent_and_feeds_the_provider(recorded, db):
+    feed = recorded / "claimreview_feed" / "meedan_fixture_claimreviews.jsonl"
+    pages = recorded / "claimreview_html" / "afp_raw.html"
     out = StringIO()
     call_command("import_claimreview", str(feed), str(pages), stdout=out)
     count = FactCheck.objects.count()

@@ -33,11 +33,9 @@ def serve(handler):
     return httpx.MockTransport(record), requests
 
 
-def test_google_fact_check_real_claim(shared_data):
+def test_google_fact_check_real_claim(recorded):
     claim = json.loads(
-        (
-            shared_data / "fixtures" / "factcheck_api" / "meedan_google_fact_check_raw.json"
-        ).read_text()
+        (recorded / "factcheck_api" / "meedan_google_fact_check_raw.json").read_text()
     )
     transport, requests = serve(lambda r: httpx.Response(200, json={"claims": [claim]}))
     provider = GoogleFactCheckProvider(api_key="test-key", transport=transport)
@@ -60,13 +58,10 @@ def test_google_empty_and_odd_answers():
         GoogleFactCheckProvider(api_key="k", transport=transport).search("x y z", limit=3)
 
 
-def test_mediawiki_old_list_search_format(shared_data):
+def test_mediawiki_old_list_search_format(recorded):
     entries = json.loads(
         (
-            shared_data
-            / "fixtures"
-            / "mediawiki_search"
-            / "goldsmith_wikipedia_list_search_responses.json"
+            recorded / "mediawiki_search" / "goldsmith_wikipedia_list_search_responses.json"
         ).read_text()
     )["entries"]
     response = entries[0]["response"]
@@ -79,8 +74,8 @@ def test_mediawiki_old_list_search_format(shared_data):
     assert requests[0].url.params["list"] == "search"
 
 
-def test_mediawiki_generator_format_and_empty(shared_data):
-    folder = shared_data / "fixtures" / "mediawiki_search"
+def test_mediawiki_generator_format_and_empty(recorded):
+    folder = recorded / "mediawiki_search"
     full = json.loads((folder / "android_full_text_search_results.json").read_text())
     transport, _ = serve(lambda r: httpx.Response(200, json=full))
     hits = MediaWikiProvider(api_url=WIKI_API, transport=transport).search(

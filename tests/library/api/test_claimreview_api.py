@@ -5,14 +5,14 @@ import json
 from library.models import FactCheck
 
 
-def test_claimreview_import_from_pages_and_json(workflow, key_client, shared_data):
+def test_claimreview_import_from_pages_and_json(workflow, key_client, recorded):
     client = key_client("articles:write")
-    page = (shared_data / "fixtures" / "claimreview_html" / "afp_raw.html").read_bytes()
+    page = (recorded / "claimreview_html" / "afp_raw.html").read_bytes()
     response = client.generic("POST", "/api/v1/claimreview", page, content_type="text/html")
     assert response.status_code == 200, response.content
     assert response.json()["created"] >= 1
     line = (
-        (shared_data / "fixtures" / "claimreview_feed" / "meedan_fixture_claimreviews.jsonl")
+        (recorded / "claimreview_feed" / "meedan_fixture_claimreviews.jsonl")
         .read_text()
         .splitlines()[0]
     )
