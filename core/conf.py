@@ -150,6 +150,7 @@ def directory(name: str) -> Path:
 class CoreConf:
     max_article_bytes: int  # CLAIMDESK_MAX_ARTICLE_BYTES
     fetch_timeout_s: float  # CLAIMDESK_FETCH_TIMEOUT_S
+    fetch_deadline_s: float  # CLAIMDESK_FETCH_DEADLINE_S
     fetch_max_redirects: int  # CLAIMDESK_FETCH_MAX_REDIRECTS
     fetch_user_agent: str  # CLAIMDESK_FETCH_USER_AGENT
     fetch_allowed_private_hosts: tuple[str, ...]  # CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS
@@ -159,6 +160,7 @@ class CoreConf:
         return cls(
             max_article_bytes=integer("CLAIMDESK_MAX_ARTICLE_BYTES", unit=" of bytes"),
             fetch_timeout_s=positive("CLAIMDESK_FETCH_TIMEOUT_S", SECONDS),
+            fetch_deadline_s=positive("CLAIMDESK_FETCH_DEADLINE_S", SECONDS),
             fetch_max_redirects=integer("CLAIMDESK_FETCH_MAX_REDIRECTS", minimum=0),
             fetch_user_agent=text("CLAIMDESK_FETCH_USER_AGENT", required=True),
             fetch_allowed_private_hosts=texts("CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS"),

@@ -2,12 +2,14 @@
 network), and the resilience wrapper under 429/500/garbage/timeouts."""
 
 import json
+import time
 
 import httpx
 import pytest
 from django.core.cache import cache
 
 from core.errors import TransientError
+from core.http_client import DeadlineExceededError
 from library.evidence.base import ProviderUnavailableError
 from library.evidence.providers.google_factcheck import GoogleFactCheckProvider
 from library.evidence.providers.mediawiki import MediaWikiProvider
@@ -125,6 +127,19 @@ def test_transient_failures_are_retried_then_reported_unavailable(handler, setti
     with pytest.raises(ProviderUnavailableError, match="wikipedia"):
         provider.search("sea level rise", limit=3)
     assert len(requests) == 3
+
+
+def test_a_provider_that_trickles_its_answer_fails_at_the_deadline(drip_server, settings):
+    """A real local server sending one byte a second: the provider's per-read timeout never
+    fires, the whole-request deadline does, as a transient error (retried, then the claim goes
+    on marked "wikipedia unavailable")."""
+    settings.CLAIMDESK_FETCH_DEADLINE_S = 2
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 90\r\n\r\n"
+    server = drip_server(head + b" " * 90, prompt=len(head))
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceededError, match="within the 2 s deadline"):
+        MediaWikiProvider(api_url=server.url("/w/api.php")).search("sea level rise", limit=3)
+    assert time.monotonic() - started < 3.5
 
 
 def test_garbage_json_is_not_retried(settings):

@@ -116,6 +116,34 @@ def _make_due(delivery: WebhookDelivery) -> None:
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
 
 
+def test_a_receiver_that_trickles_its_answer_fails_at_the_deadline_and_is_retried(
+    webhook_settings, drip_server, owner
+):
+    """A receiver that answers one byte a second never trips the per-read timeout; the whole
+    request deadline ends the attempt, recorded like any timeout, with a retry scheduled."""
+    webhook_settings.CLAIMDESK_WEBHOOK_TIMEOUT_S = 5
+    webhook_settings.CLAIMDESK_FETCH_DEADLINE_S = 2
+    server = drip_server(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    endpoint = services.endpoint_create(
+        url=server.url("/hook"), events=["claim.published"], owner=owner
+    )
+    delivery = _pending(endpoint)
+
+    started = time.monotonic()
+    retry_in = services.delivery_attempt(delivery_id=delivery.pk)
+    assert 2 <= time.monotonic() - started < 3.5
+    delivery.refresh_from_db()
+    assert retry_in is not None
+    assert delivery.state == WebhookDelivery.State.PENDING
+    assert delivery.next_attempt_at is not None
+    assert (delivery.attempts, delivery.last_status) == (1, None)
+    assert delivery.last_error == (
+        f"Gave up on {server.url('/hook')}: no complete answer within the 2 s deadline "
+        "(CLAIMDESK_FETCH_DEADLINE_S)"
+    )
+    assert delivery.attempt_log[-1]["duration_ms"] >= 2000
+
+
 def test_500_and_timeout_are_retried_with_growing_delays_then_succeed(
     endpoint, local_server, webhook_settings
 ):

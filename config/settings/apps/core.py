@@ -6,8 +6,12 @@ from config.settings.common import env
 # Largest article body accepted (API upload, ingest command, fetched page). Larger → 413 / failed.
 CLAIMDESK_MAX_ARTICLE_BYTES = env.int("CLAIMDESK_MAX_ARTICLE_BYTES", default=5 * 1024 * 1024)
 
-# --- Outbound HTTP (article URLs, providers) -------------------------------------------------
+# --- Outbound HTTP (article URLs, citations, sources, providers, webhooks) ------------------
+# The timeout applies to each step (connecting, each read); the deadline to the whole request,
+# from connecting to the last byte of the body, so a server that sends a byte a second cannot
+# hold a worker. 30 s: the 5 MiB page cap arrives in ~20 s even at 2 Mbit/s.
 CLAIMDESK_FETCH_TIMEOUT_S = env.float("CLAIMDESK_FETCH_TIMEOUT_S", default=15.0)
+CLAIMDESK_FETCH_DEADLINE_S = env.float("CLAIMDESK_FETCH_DEADLINE_S", default=30.0)
 CLAIMDESK_FETCH_MAX_REDIRECTS = env.int("CLAIMDESK_FETCH_MAX_REDIRECTS", default=5)
 CLAIMDESK_FETCH_USER_AGENT = env.str(
     "CLAIMDESK_FETCH_USER_AGENT", default="ClaimDesk/0.1 (+https://github.com/claimdesk)"
@@ -17,3 +21,4 @@ CLAIMDESK_FETCH_USER_AGENT = env.str(
 CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS: list[str] = env.list(
     "CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS", default=[]
 )
+
