@@ -38,16 +38,20 @@ prepare: $(VENV)/.run-deps
 	@echo
 
 # Web and worker of Procfile.dev on the embedded default (the database and broker in var/).
+# They share one folder of metrics files, emptied before they start (README, "Operations").
 SERVE := CLAIMDESK_PORT=$(PORT) CLAIMDESK_PUBLIC_BASE_URL=$${CLAIMDESK_PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} \
+	PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/var/metrics \
 	DJANGO_SETTINGS_MODULE=config.settings.local PATH="$(CURDIR)/$(BIN):$$PATH" \
 	$(BIN)/honcho start -f Procfile.dev
 
 # gunicorn without DEBUG: static files come from whitenoise, errors get the product's pages.
 run: prepare
+	@rm -rf var/metrics && mkdir -p var/metrics
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} $(SERVE) web worker
 
 # runserver with DEBUG: reloads on code changes, shows tracebacks. Never for real traffic.
 dev: prepare
+	@rm -rf var/metrics && mkdir -p var/metrics
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(SERVE) runserver worker
 
 lint: $(VENV)/.dev-deps

@@ -21,6 +21,7 @@ from core.errors import TransientError
 from core.http_client import DeadlineTransport, deadline, network_errors_are_transient
 from library.conf import conf
 from library.evidence.base import EvidenceCandidate, EvidenceProvider, ProviderUnavailableError
+from library.metrics import PROVIDER_CIRCUIT_OPEN
 
 
 def provider_client(*, timeout: float, transport: httpx.BaseTransport | None) -> httpx.Client:
@@ -55,19 +56,24 @@ class CircuitBreaker:
         self.key = f"claimdesk:circuit:{name}"
         self.threshold = threshold
         self.cooldown_s = cooldown_s
+        self.gauge = PROVIDER_CIRCUIT_OPEN.labels(provider=name)
 
     def is_open(self) -> bool:
         state = cache.get(self.key) or {}
-        return bool(state.get("open_until", 0) > time.time())
+        is_open = bool(state.get("open_until", 0) > time.time())
+        self.gauge.set(is_open)
+        return is_open
 
     def record_success(self) -> None:
         cache.delete(self.key)
+        self.gauge.set(0)
 
     def record_failure(self) -> None:
         state = cache.get(self.key) or {"failures": 0, "open_until": 0}
         state["failures"] += 1
         if state["failures"] >= self.threshold:
             state["open_until"] = time.time() + self.cooldown_s
+            self.gauge.set(1)
         cache.set(self.key, state, timeout=int(self.cooldown_s * 4) + 1)
 
 

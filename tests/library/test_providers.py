@@ -7,6 +7,7 @@ import time
 import httpx
 import pytest
 from django.core.cache import cache
+from prometheus_client import REGISTRY
 
 from core.errors import TransientError
 from core.http_client import DeadlineExceededError
@@ -161,16 +162,28 @@ def test_a_retry_that_succeeds_is_a_success():
     assert len(requests) == 2
 
 
+def circuit_gauge() -> float | None:
+    return REGISTRY.get_sample_value("claimdesk_provider_circuit_open", {"provider": "wikipedia"})
+
+
 def test_circuit_opens_after_repeated_failures_and_fails_fast(settings):
     settings.CLAIMDESK_PROVIDER_ATTEMPTS = 1
     settings.CLAIMDESK_PROVIDER_CIRCUIT_THRESHOLD = 3
-    provider, requests = _wiki(lambda r: httpx.Response(500))
+    answers = iter([httpx.Response(500)] * 3 + [httpx.Response(200, json={"query": {}})])
+    provider, requests = _wiki(lambda r: next(answers))
     for _ in range(3):
+        assert circuit_gauge() == 0
         with pytest.raises(ProviderUnavailableError):
             provider.search("sea level", limit=3)
+    assert circuit_gauge() == 1  # /metrics shows it open
     with pytest.raises(ProviderUnavailableError, match="paused"):
         provider.search("sea level", limit=3)
     assert len(requests) == 3  # the fourth call never reached the provider
+
+    provider.breaker.cooldown_s = 0
+    cache.set(provider.breaker.key, {"failures": 3, "open_until": 0})  # the cooldown is over
+    assert provider.search("sea level", limit=3) == []
+    assert circuit_gauge() == 0
 
 
 def test_get_json_maps_errors():

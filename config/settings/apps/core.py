@@ -1,4 +1,5 @@
-"""core's settings (read through core/conf.py): request size and outbound HTTP."""
+"""core's settings (read through core/conf.py): request size, outbound HTTP and the metrics
+endpoint."""
 
 from config.settings.common import env
 
@@ -22,3 +23,10 @@ CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS: list[str] = env.list(
     "CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS", default=[]
 )
 
+# --- Metrics (/metrics) ---------------------------------------------------------------------
+# A scrape is allowed with `Authorization: Bearer <token>` or from one of the networks (the
+# client address Django sees: behind a proxy, the proxy's). Neither set: /metrics is closed.
+CLAIMDESK_METRICS_TOKEN = env.str("CLAIMDESK_METRICS_TOKEN", default="")
+CLAIMDESK_METRICS_ALLOWED_NETWORKS: list[str] = env.list(
+    "CLAIMDESK_METRICS_ALLOWED_NETWORKS", default=[]
+)
