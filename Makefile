@@ -1,4 +1,6 @@
-# ClaimDesk. `make run` serves the product on the embedded default; `make test` runs every check.
+# ClaimDesk. `make run` serves the product on the embedded default with gunicorn, as in
+# production; `make dev` serves it with Django's runserver (DEBUG, reloads on code changes);
+# `make test` runs every check.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -8,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-sqlite test-postgres lint format bench migrations clean chromium contract
+.PHONY: run dev prepare test test-sqlite test-postgres lint format bench migrations clean chromium contract
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +25,8 @@ $(VENV)/.dev-deps: $(VENV)/.run-deps
 	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
 	touch $@
 
-run: $(VENV)/.run-deps
+# The embedded default's database, static files and demo data (each step skips what is done).
+prepare: $(VENV)/.run-deps
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py collectstatic --noinput -v0
@@ -33,9 +36,23 @@ run: $(VENV)/.run-deps
 	@echo "  Log in as: demo / claimdesk-demo (admin); checker and editor have the same password"
 	@echo "  (Ctrl-C stops web and worker)"
 	@echo
-	CLAIMDESK_PORT=$(PORT) CLAIMDESK_PUBLIC_BASE_URL=$${CLAIMDESK_PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} \
-		DJANGO_SETTINGS_MODULE=config.settings.local PATH="$(CURDIR)/$(BIN):$$PATH" \
-		$(BIN)/honcho start -f Procfile.dev
+
+# Web and worker of Procfile.dev on the embedded default (the database and broker in var/).
+# They share one folder of metrics files, emptied before they start (README, "Operations").
+SERVE := CLAIMDESK_PORT=$(PORT) CLAIMDESK_PUBLIC_BASE_URL=$${CLAIMDESK_PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} \
+	PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/var/metrics \
+	DJANGO_SETTINGS_MODULE=config.settings.local PATH="$(CURDIR)/$(BIN):$$PATH" \
+	$(BIN)/honcho start -f Procfile.dev
+
+# gunicorn without DEBUG: static files come from whitenoise, errors get the product's pages.
+run: prepare
+	@rm -rf var/metrics && mkdir -p var/metrics
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} $(SERVE) web worker
+
+# runserver with DEBUG: reloads on code changes, shows tracebacks. Never for real traffic.
+dev: prepare
+	@rm -rf var/metrics && mkdir -p var/metrics
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(SERVE) runserver worker
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .

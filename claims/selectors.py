@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from claims.models import Article, ArticleSentence, Claim
 
@@ -79,3 +81,17 @@ def claims_with_evidence() -> QuerySet[Claim]:
     """Claims whose evidence step is over: the default pool for claim matching until the
     review app registers its own (claims.ports.register_match_candidates)."""
     return Claim.objects.exclude(evidence_state=Claim.EvidenceState.PENDING)
+
+
+def article_counts_by_state() -> dict[str, int]:
+    """How many articles are in each state (every state, zeros included): one grouped count."""
+    counts = dict(Article.objects.order_by().values_list("state").annotate(n=Count("id")))
+    return {state: counts.get(state, 0) for state in Article.State.values}
+
+
+def article_oldest_progress(*, states: Iterable[str]) -> datetime | None:
+    """When the article in `states` that has gone longest without moving last moved."""
+    oldest: datetime | None = Article.objects.filter(state__in=list(states)).aggregate(
+        at=Min("progressed_at")
+    )["at"]
+    return oldest

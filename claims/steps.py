@@ -17,6 +17,7 @@ re-enqueuing) finds nothing to do the second time.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -25,9 +26,11 @@ from django.utils import timezone
 
 from claims import ports
 from claims.conf import conf
+from claims.metrics import step_observed
 from claims.models import Article, Claim
 from claims.services import pipeline
 from claims.services.pipeline import StepFailed, Write
+from core.logs import log_context
 from core.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -155,11 +158,18 @@ def run_step(task: str, *, article_id: int) -> None:
     step = _BY_TASK[task]
     if step.run is None:
         raise ValueError(f"{task} runs per claim, not per article.")
+    with log_context(article_id=article_id):
+        _run_article_step(step, step.run, article_id)
+
+
+def _run_article_step(step: Step, run: Callable[[Article], Write], article_id: int) -> None:
     article = _claim_step(article_id, step.starts_from, step.working)
     if article is None:
         return
+    started = time.perf_counter()
     try:
-        write = step.run(article)
+        with step_observed(step.task):
+            write = run(article)
     except StepFailed as exc:
         article_mark_failed(article_id=article_id, reason=exc.reason)
         return
@@ -173,13 +183,23 @@ def run_step(task: str, *, article_id: int) -> None:
         locked.progressed_at = timezone.now()
         locked.save()
         enqueue_next_step(locked)
+    logger.info(
+        "article %s: %s done in %.0f ms, now %s",
+        article_id,
+        step.task,
+        (time.perf_counter() - started) * 1000,
+        locked.state,
+    )
 
 
 def claim_gather_evidence(*, claim_id: int) -> None:
     """The evidence task: gather for one claim, then try the article's fan-in."""
-    article_id = pipeline.claim_gather_evidence(claim_id=claim_id)
-    if article_id is not None:
-        article_finish(article_id=article_id)
+    with log_context(claim_id=claim_id):
+        with step_observed(EVIDENCE_TASK):
+            article_id = pipeline.claim_gather_evidence(claim_id=claim_id)
+        if article_id is not None:
+            with log_context(article_id=article_id):
+                article_finish(article_id=article_id)
 
 
 def article_finish(*, article_id: int) -> None:

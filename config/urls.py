@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from core import views as ops
 from reviews.views.public import (
     FactCheckFeed,
     FactCheckSitemap,
@@ -28,6 +29,10 @@ admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Data and settings"
 
 urlpatterns = [
+    # For the people who run it (README, "Operations"): probes and the Prometheus scrape.
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
+    path("metrics", ops.prometheus_metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include(api_v1)),

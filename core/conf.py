@@ -10,6 +10,7 @@ setting. A new setting: an env read in config/settings/apps/<app>.py and a typed
 from __future__ import annotations
 
 import functools
+import ipaddress
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -123,6 +124,18 @@ def texts(name: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def networks(name: str) -> tuple[Network, ...]:
+    """A list of networks in CIDR notation (`10.0.0.0/8`); a bare address is a /32 or /128."""
+    values = texts(name)
+    try:
+        return tuple(ipaddress.ip_network(value.strip(), strict=False) for value in values)
+    except ValueError as exc:
+        raise invalid(name, "a list of networks such as 10.0.0.0/8 or ::1", list(values)) from exc
+
+
 def fractions_by_name(name: str) -> dict[str, float]:
     """A mapping of names to numbers in [0, 1] (JSON `{"name": 0.8}` in the environment)."""
     value = read(name)
@@ -150,18 +163,24 @@ def directory(name: str) -> Path:
 class CoreConf:
     max_article_bytes: int  # CLAIMDESK_MAX_ARTICLE_BYTES
     fetch_timeout_s: float  # CLAIMDESK_FETCH_TIMEOUT_S
+    fetch_deadline_s: float  # CLAIMDESK_FETCH_DEADLINE_S
     fetch_max_redirects: int  # CLAIMDESK_FETCH_MAX_REDIRECTS
     fetch_user_agent: str  # CLAIMDESK_FETCH_USER_AGENT
     fetch_allowed_private_hosts: tuple[str, ...]  # CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS
+    metrics_token: str  # CLAIMDESK_METRICS_TOKEN ("" = no token accepted)
+    metrics_allowed_networks: tuple[Network, ...]  # CLAIMDESK_METRICS_ALLOWED_NETWORKS
 
     @classmethod
     def from_settings(cls) -> CoreConf:
         return cls(
             max_article_bytes=integer("CLAIMDESK_MAX_ARTICLE_BYTES", unit=" of bytes"),
             fetch_timeout_s=positive("CLAIMDESK_FETCH_TIMEOUT_S", SECONDS),
+            fetch_deadline_s=positive("CLAIMDESK_FETCH_DEADLINE_S", SECONDS),
             fetch_max_redirects=integer("CLAIMDESK_FETCH_MAX_REDIRECTS", minimum=0),
             fetch_user_agent=text("CLAIMDESK_FETCH_USER_AGENT", required=True),
             fetch_allowed_private_hosts=texts("CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS"),
+            metrics_token=text("CLAIMDESK_METRICS_TOKEN"),
+            metrics_allowed_networks=networks("CLAIMDESK_METRICS_ALLOWED_NETWORKS"),
         )
 
 

@@ -1,23 +1,34 @@
-"""The one way ClaimDesk fetches outside URLs: timeouts, a size cap and an SSRF guard.
+"""The one way ClaimDesk fetches outside URLs: timeouts, a deadline, a size cap and an SSRF guard.
 
-Every outbound request goes through `fetch()` (GET: article URLs, providers) or `post()`
-(webhook deliveries), so the guard cannot be forgotten. The guard resolves the host itself, refuses
-private, loopback, link-local and other non-public addresses, and then connects to the
-address it checked (Host header and TLS SNI keep the original name), so a DNS answer that
-changes between check and connect cannot redirect the request. `fetch()` follows redirects by
-hand and checks every hop again; `post()` never follows them.
+Every request to a URL someone submitted goes through `fetch()` (GET: article, citation and
+source URLs, ClaimReview imports) or `post()` (webhook deliveries), so the guard cannot be
+forgotten. The guard resolves the host itself, refuses private, loopback, link-local and other
+non-public addresses, and then connects to the address it checked (Host header and TLS SNI keep
+the original name), so a DNS answer that changes between check and connect cannot redirect the
+request. `fetch()` follows redirects by hand and checks every hop again; `post()` never follows
+them.
+
+Timeouts bound each step (connecting, each read), so a server that sends one byte a second
+never trips them. Every outbound request therefore also runs under a deadline for the whole
+of it (CLAIMDESK_FETCH_DEADLINE_S): `fetch()` and `post()` set one, and the clients that call
+operator-configured services (evidence providers, the LLM backend) use `DeadlineTransport`
+inside `deadline()`. Host name lookup is not covered: the system resolver bounds it.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import typing
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import httpcore
 import httpx
 
 from core.conf import conf
@@ -51,12 +62,121 @@ class FetchedResponse:
     charset: str | None
 
 
+class DeadlineExceededError(TransientError):
+    """The whole request took longer than its deadline (retried like any timeout)."""
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    at: float  # time.monotonic()
+    seconds: float
+
+
+_current_deadline: ContextVar[_Deadline | None] = ContextVar("http_deadline", default=None)
+
+
+@contextmanager
+def deadline(seconds: float | None = None) -> Iterator[None]:
+    """Requests sent inside, through a `DeadlineTransport`, must be done (connecting, sending,
+    the headers and the whole body) within `seconds` from now (CLAIMDESK_FETCH_DEADLINE_S)."""
+    limit = conf().fetch_deadline_s if seconds is None else seconds
+    token = _current_deadline.set(_Deadline(time.monotonic() + limit, limit))
+    try:
+        yield
+    finally:
+        _current_deadline.reset(token)
+
+
+def _time_left(timeout: float | None, error: type[httpcore.TimeoutException]) -> float | None:
+    """`timeout` for one socket operation, cut to what is left of the deadline."""
+    current = _current_deadline.get()
+    if current is None:
+        return timeout
+    left = current.at - time.monotonic()
+    if left <= 0:
+        raise error(f"the {current.seconds:g} s deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake waits at most until the
+    deadline: the timeout httpcore passes (per operation) is cut to the time left."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _time_left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _time_left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        tls = self._stream.start_tls(
+            ssl_context, server_hostname, _time_left(timeout, httpcore.ConnectTimeout)
+        )
+        return _DeadlineStream(tls)
+
+    def get_extra_info(self, info: str) -> typing.Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_tcp(
+            host, port, _time_left(timeout, httpcore.ConnectTimeout), local_address, socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class DeadlineTransport(httpx.HTTPTransport):
+    """httpx's own transport, over connections that keep to the current `deadline()` (none
+    set: plain timeouts). Safe to keep in a long-lived client: the deadline is per request."""
+
+    def __init__(self) -> None:
+        context = httpx.create_ssl_context()
+        super().__init__(verify=context)
+        # httpx offers no way to hand httpcore a network backend, so the pool it built is
+        # replaced by the same pool over the deadline-keeping backend.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=context, network_backend=_DeadlineBackend()
+        )
+
+
 @contextmanager
 def network_errors_are_transient(url: str) -> Iterator[None]:
-    """Timeouts and broken connections are worth retrying: raise them as TransientError."""
+    """Timeouts and broken connections are worth retrying: raise them as TransientError (a
+    timeout past the deadline as DeadlineExceededError, which says so)."""
     try:
         yield
     except httpx.TimeoutException as exc:
+        current = _current_deadline.get()
+        if current is not None and time.monotonic() >= current.at:
+            raise DeadlineExceededError(
+                f"Gave up on {url}: no complete answer within the {current.seconds:g} s "
+                "deadline (CLAIMDESK_FETCH_DEADLINE_S)"
+            ) from exc
         raise TransientError(f"Timed out talking to {url}") from exc
     except httpx.TransportError as exc:
         raise TransientError(f"Could not connect to {url}: {exc}") from exc
@@ -121,14 +241,21 @@ def _pinned_request(
     )
 
 
+def _client(**kwargs: typing.Any) -> httpx.Client:
+    return httpx.Client(follow_redirects=False, transport=DeadlineTransport(), **kwargs)
+
+
 def fetch(
     url: str, *, max_bytes: int | None = None, timeout: float | None = None
 ) -> FetchedResponse:
-    """GET `url` with the guard, following redirects; 5xx/timeouts raise TransientError."""
+    """GET `url` with the guard, following redirects; 5xx/timeouts raise TransientError.
+
+    The deadline covers every hop, so redirects cannot stretch it.
+    """
     limit = max_bytes if max_bytes is not None else conf().max_article_bytes
     seconds = timeout if timeout is not None else conf().fetch_timeout_s
     headers = {"User-Agent": conf().fetch_user_agent, "Accept": "text/html,*/*;q=0.8"}
-    with httpx.Client(timeout=seconds, headers=headers, follow_redirects=False) as client:
+    with _client(timeout=seconds, headers=headers) as client, deadline():
         current = url
         for _hop in range(conf().fetch_max_redirects + 1):
             request = _pinned_request(client, current)
@@ -150,28 +277,33 @@ def post(
     """POST `content` once to `url` with the guard and return whatever status came back.
 
     Redirects are not followed: the caller sees the 3xx and its Location, so a redirect to a
-    private address is never requested. Timeouts and broken connections raise TransientError;
-    a blocked address raises BlockedAddressError. Only the first `excerpt_bytes` of the body
-    are read, so a receiver cannot make the sender download a large answer.
+    private address is never requested. Timeouts, broken connections and no status within the
+    deadline raise TransientError; a blocked address raises BlockedAddressError. Only the
+    first `excerpt_bytes` of the body are read, so a receiver cannot make the sender download
+    a large answer.
     """
-    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+    with _client(timeout=timeout) as client, deadline():
         request = _pinned_request(client, url, method="POST", content=content, headers=headers)
         with network_errors_are_transient(url):
             response = client.send(request, stream=True)
-            try:
-                excerpt = b""
-                # The status is what counts; a body that trickles in is not waited for.
-                deadline = time.monotonic() + timeout
-                for chunk in response.iter_bytes():
-                    excerpt += chunk
-                    if len(excerpt) >= excerpt_bytes or time.monotonic() > deadline:
-                        break
-            finally:
-                response.close()
+        try:
+            excerpt = _excerpt(response, excerpt_bytes, until=time.monotonic() + timeout)
+        finally:
+            response.close()
     location = response.headers.get("location", "") if response.is_redirect else ""
-    return PostedResponse(
-        status=response.status_code, location=location, body_excerpt=excerpt[:excerpt_bytes]
-    )
+    return PostedResponse(status=response.status_code, location=location, body_excerpt=excerpt)
+
+
+def _excerpt(response: httpx.Response, size: int, *, until: float) -> bytes:
+    """Up to `size` bytes of the body. The status is what counts: a body that trickles in
+    (past `until` or the deadline) or breaks off is not waited for."""
+    excerpt = b""
+    with suppress(httpx.TransportError):
+        for chunk in response.iter_bytes():
+            excerpt += chunk
+            if len(excerpt) >= size or time.monotonic() > until:
+                break
+    return excerpt[:size]
 
 
 def _read_body(url: str, response: httpx.Response, limit: int) -> FetchedResponse:

@@ -150,11 +150,19 @@ QUEUE_COUNTS_KEY = "reviews:queue-counts"
 
 
 def view_counts(*, user: User) -> dict[str, int]:
-    """Claims per built-in view and per status.
+    """Claims per built-in view and per status: the team's `queue_counts`, and the reviewer's
+    own count, an indexed read, fresh on every page."""
+    mine = ReviewItem.objects.filter(assignee=user, status__is_published=False).count()
+    mentions = ReviewItem.objects.filter(_mentioning(user)).count()
+    return {**queue_counts(), "mine": mine, "mentions": mentions}
 
-    The team-wide counts are one grouped scan, shared by all users and cached for
-    CLAIMDESK_QUEUE_COUNTS_CACHE_S (over a million rows the scan costs more than the rest of
-    the page); the reviewer's own count is an indexed read, fresh on every page.
+
+def queue_counts() -> dict[str, int]:
+    """Claims per status slug, in `all`, and `unassigned` (unpublished, nobody on them).
+
+    One grouped scan, shared by everyone (the queue page, /metrics) and cached for
+    CLAIMDESK_QUEUE_COUNTS_CACHE_S: over a million rows the scan costs more than the rest of
+    the page.
     """
     counts: dict[str, int] | None = cache.get(QUEUE_COUNTS_KEY)
     if counts is None:
@@ -172,9 +180,12 @@ def view_counts(*, user: User) -> dict[str, int]:
             if not status.is_published:
                 counts["unassigned"] += unassigned
         cache.set(QUEUE_COUNTS_KEY, counts, conf().queue_counts_cache_s)
-    mine = ReviewItem.objects.filter(assignee=user, status__is_published=False).count()
-    mentions = ReviewItem.objects.filter(_mentioning(user)).count()
-    return {**counts, "mine": mine, "mentions": mentions}
+    return counts
+
+
+def status_slugs() -> list[str]:
+    """Every status, in the workflow's order."""
+    return list(Status.objects.order_by("position").values_list("slug", flat=True))
 
 
 def review_item_detail(*, item_id: int) -> ReviewItem | None:

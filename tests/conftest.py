@@ -6,6 +6,7 @@ import contextlib
 import gzip
 import importlib
 import os
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -144,6 +145,56 @@ def require_shared_data(folder: Path, *, ci: bool) -> Path:
             pytest.fail(f"{reason} (CI is set, so they must be present).")
         pytest.skip(reason)
     return folder
+
+
+class DripServer:
+    """A real server on 127.0.0.1 that answers every connection with `response`, the first
+    `prompt` bytes at once and the rest one byte every `interval` seconds: the trickle that
+    per-read timeouts never catch."""
+
+    def __init__(self, response: bytes, *, prompt: int = 0, interval: float = 1.0) -> None:
+        self.response, self.prompt, self.interval = response, prompt, interval
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.closed = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):  # the listener closed
+            while not self.closed.is_set():
+                connection, _ = self.listener.accept()
+                threading.Thread(target=self._drip, args=(connection,), daemon=True).start()
+
+    def _drip(self, connection: socket.socket) -> None:
+        with connection, contextlib.suppress(OSError):  # the client gave up
+            connection.recv(65536)  # the request (small): its content does not matter
+            connection.sendall(self.response[: self.prompt])
+            for offset in range(self.prompt, len(self.response)):
+                if self.closed.wait(self.interval):
+                    return
+                connection.sendall(self.response[offset : offset + 1])
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def close(self) -> None:
+        self.closed.set()
+        self.listener.close()
+
+
+@pytest.fixture
+def drip_server(settings) -> Iterator[Callable[..., DripServer]]:
+    """Starts DripServers (closed after the test); the SSRF guard allows 127.0.0.1."""
+    settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1"]
+    servers: list[DripServer] = []
+
+    def start(response: bytes, *, prompt: int = 0, interval: float = 1.0) -> DripServer:
+        servers.append(DripServer(response, prompt=prompt, interval=interval))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from core.errors import ApplicationError, PermanentError, TransientError
 from core.tasks import enqueue_on_commit
 from webhooks import signing
 from webhooks.conf import conf
+from webhooks.metrics import DELIVERY_ATTEMPTS
 from webhooks.models import PING_EVENT, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 SECRET_PREFIX = "whsec_"  # noqa: S105  (a recognisable label, not a secret)
@@ -328,11 +329,15 @@ def delivery_attempt(*, delivery_id: int) -> float | None:
     if not delivery.endpoint.is_active:
         reason = f"Not sent: the endpoint is disabled ({delivery.endpoint.disabled_reason})."
         outcome = _Outcome(None, reason, "")
+        DELIVERY_ATTEMPTS.labels(outcome="skipped").inc()
         return _record(delivery_id=delivery_id, outcome=outcome, duration_ms=None, sent=False)
     started = time.monotonic()
     outcome = _send(delivery)
     duration_ms = round((time.monotonic() - started) * 1000)
-    return _record(delivery_id=delivery_id, outcome=outcome, duration_ms=duration_ms, sent=True)
+    retry_in = _record(delivery_id=delivery_id, outcome=outcome, duration_ms=duration_ms, sent=True)
+    ended = "succeeded" if outcome.ok else "failed" if retry_in is None else "retrying"
+    DELIVERY_ATTEMPTS.labels(outcome=ended).inc()
+    return retry_in
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from claims.conf import conf
+from core.http_client import DeadlineTransport, deadline
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,13 @@ class OpenAICompatibleDecontextualiser:
                 {"role": "user", "content": numbered},
             ],
         }
-        response = httpx.post(self.url, json=payload, headers=self.headers, timeout=self.timeout)
+        # The timeout bounds the whole answer, not each read: a model that streams out a token
+        # a second would otherwise hold the extraction step for as long as it liked.
+        with (
+            httpx.Client(timeout=self.timeout, transport=DeadlineTransport()) as client,
+            deadline(self.timeout),
+        ):
+            response = client.post(self.url, json=payload, headers=self.headers)
         response.raise_for_status()
         content = response.json()["choices"][0]["message"]["content"]
         return _parse_list(content, expected=len(items))

@@ -5,7 +5,8 @@ composes the rest, one module per concern:
 
 - config/settings/common.py: paths and the environment reader;
 - database.py (database and cache), celery.py (broker, routes, the whole beat schedule),
-  security.py (sign-in, passwords, request size), api.py (REST framework, OpenAPI);
+  security.py (sign-in, passwords, request size), api.py (REST framework, OpenAPI),
+  logs.py (log format and the ids on every line);
 - apps/<app>.py: each app's CLAIMDESK_* settings, read by the app through <app>/conf.py.
 
 A new setting: an env read in config/settings/apps/<app>.py and a typed field in <app>/conf.py.
@@ -26,6 +27,7 @@ from config.settings.common import TIME_ZONE as TIME_ZONE
 from config.settings.common import VAR_DIR as VAR_DIR
 from config.settings.common import env as env
 from config.settings.database import *
+from config.settings.logs import logging_config
 from config.settings.security import *
 
 # Lets runtime code subscript Django generics (ModelAdmin[Article]) as the type stubs do.
@@ -61,8 +63,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id.
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise: static files are not counted as views.
+    "core.middleware.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every GET (a hash of the body) and 304 for If-None-Match / If-Modified-Since.
@@ -101,13 +107,5 @@ STORAGES = {
 }
 
 # --- Logging --------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Human-readable lines; production writes JSON (config/settings/logs.py).
+LOGGING = logging_config(default_format="plain")

@@ -10,3 +10,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+# /metrics answers scrapers on this machine without a token (README, "Operations").
+CLAIMDESK_METRICS_ALLOWED_NETWORKS = env.list(
+    "CLAIMDESK_METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1"]
+)

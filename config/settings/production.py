@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env
+from config.settings.logs import logging_config
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -13,6 +14,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# One JSON object per line, for a log pipeline to index (request id, article and claim ids).
+LOGGING = logging_config(default_format="json")
 # Without it, public URLs made outside a request (webhook payloads, tasks) would point at
 # http://127.0.0.1:8000 (reviews/public_urls.py).
 CLAIMDESK_PUBLIC_BASE_URL = env.str("CLAIMDESK_PUBLIC_BASE_URL", default="")

@@ -16,15 +16,28 @@ from typing import Any
 import httpx
 from django.core.cache import cache
 
+from core.conf import conf as core_conf
 from core.errors import TransientError
-from core.http_client import network_errors_are_transient
+from core.http_client import DeadlineTransport, deadline, network_errors_are_transient
 from library.conf import conf
 from library.evidence.base import EvidenceCandidate, EvidenceProvider, ProviderUnavailableError
+from library.metrics import PROVIDER_CIRCUIT_OPEN
+
+
+def provider_client(*, timeout: float, transport: httpx.BaseTransport | None) -> httpx.Client:
+    """A provider's long-lived client: the provider's timeout per step, and connections that
+    keep to the deadline `get_json` sets (a test passes its own `transport`)."""
+    return httpx.Client(
+        timeout=timeout,
+        headers={"User-Agent": core_conf().fetch_user_agent},
+        transport=transport or DeadlineTransport(),
+    )
 
 
 def get_json(client: httpx.Client, url: str, params: dict[str, Any]) -> Any:
-    """GET JSON: timeouts, 429 and 5xx are transient; other errors and non-JSON are not."""
-    with network_errors_are_transient(url):
+    """GET JSON within the whole-request deadline (CLAIMDESK_FETCH_DEADLINE_S): timeouts, 429
+    and 5xx are transient; other errors and non-JSON are not."""
+    with deadline(), network_errors_are_transient(url):
         response = client.get(url, params=params)
     if response.status_code == 429 or response.status_code >= 500:
         raise TransientError(f"{url} answered HTTP {response.status_code}")
@@ -43,19 +56,24 @@ class CircuitBreaker:
         self.key = f"claimdesk:circuit:{name}"
         self.threshold = threshold
         self.cooldown_s = cooldown_s
+        self.gauge = PROVIDER_CIRCUIT_OPEN.labels(provider=name)
 
     def is_open(self) -> bool:
         state = cache.get(self.key) or {}
-        return bool(state.get("open_until", 0) > time.time())
+        is_open = bool(state.get("open_until", 0) > time.time())
+        self.gauge.set(is_open)
+        return is_open
 
     def record_success(self) -> None:
         cache.delete(self.key)
+        self.gauge.set(0)
 
     def record_failure(self) -> None:
         state = cache.get(self.key) or {"failures": 0, "open_until": 0}
         state["failures"] += 1
         if state["failures"] >= self.threshold:
             state["open_until"] = time.time() + self.cooldown_s
+            self.gauge.set(1)
         cache.set(self.key, state, timeout=int(self.cooldown_s * 4) + 1)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,7 @@ from claims.models import Article, Claim
 from core.errors import ApplicationError
 from core.tasks import enqueue_on_commit
 from reviews import roles, selectors
+from reviews.metrics import TAKE_NEXT_SECONDS
 from reviews.models import Activity, ReviewItem, Status, Tag, Verdict
 from reviews.services.common import hold, lease_end, lock_item, log
 from reviews.services.notifications import notify_assigned
@@ -117,6 +119,14 @@ def take_next(*, user: User) -> int | None:
     with the take, version bumped); other statuses (e.g. Needs second review) are kept.
     """
     roles.require(user, roles.REVIEW, to="take claims")
+    started = time.perf_counter()
+    item_id = _take_next(user)
+    outcome = "empty" if item_id is None else "taken"
+    TAKE_NEXT_SECONDS.labels(outcome=outcome).observe(time.perf_counter() - started)
+    return item_id
+
+
+def _take_next(user: User) -> int | None:
     now = timezone.now()
     lease = lease_end(now)
     change = {"assignee": [None, user.get_username()]}

@@ -1,12 +1,14 @@
 """The SSRF-guarded client against a real local HTTP server (no outside network)."""
 
 import socket
+import time
 
 import pytest
 
 from core.errors import PermanentError, TransientError
 from core.http_client import (
     BlockedAddressError,
+    DeadlineExceededError,
     ResponseTooLargeError,
     fetch,
     post,
@@ -148,3 +150,51 @@ def test_post_does_not_follow_redirects(local_server):
     response = post(local_server.url("/in"), content=b"{}", headers={}, timeout=2, excerpt_bytes=10)
     assert (response.status, response.location) == (307, "http://169.254.169.254/")
     assert local_server.requests == ["/in"]
+
+
+# The whole-request deadline (CLAIMDESK_FETCH_DEADLINE_S): servers that send one byte a second,
+# which the per-read timeout (15 s by default) never catches.
+HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100\r\n\r\n"
+
+
+def _gives_up_at_the_deadline(call, deadline_s: float = 2.0) -> str:
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceededError) as caught:
+        call()
+    elapsed = time.monotonic() - started
+    assert deadline_s <= elapsed < deadline_s + 1.5
+    assert f"within the {deadline_s:g} s deadline" in str(caught.value)
+    return str(caught.value)
+
+
+def test_a_body_that_trickles_in_fails_at_the_deadline(drip_server, settings):
+    settings.CLAIMDESK_FETCH_DEADLINE_S = 2
+    server = drip_server(HEAD + b"x" * 100, prompt=len(HEAD))
+    message = _gives_up_at_the_deadline(lambda: fetch(server.url("/slow")))
+    assert server.url("/slow") in message
+    assert issubclass(DeadlineExceededError, TransientError)  # retried like any timeout
+
+
+def test_headers_that_trickle_in_fail_at_the_deadline(drip_server, settings):
+    settings.CLAIMDESK_FETCH_DEADLINE_S = 2
+    server = drip_server(HEAD + b"x" * 100)
+    _gives_up_at_the_deadline(lambda: fetch(server.url("/")))
+    _gives_up_at_the_deadline(
+        lambda: post(server.url("/"), content=b"{}", headers={}, timeout=5, excerpt_bytes=10)
+    )
+
+
+def test_a_post_whose_status_arrived_keeps_it_when_the_body_trickles(drip_server, settings):
+    settings.CLAIMDESK_FETCH_DEADLINE_S = 2
+    server = drip_server(HEAD + b"x" * 100, prompt=len(HEAD) + 3)
+    started = time.monotonic()
+    response = post(server.url("/"), content=b"{}", headers={}, timeout=5, excerpt_bytes=50)
+    assert time.monotonic() - started < 3.5
+    assert response.status == 200
+    assert response.body_excerpt.startswith(b"xxx")
+
+
+def test_a_fast_answer_is_unaffected_by_a_short_deadline(local_server, settings):
+    settings.CLAIMDESK_FETCH_DEADLINE_S = 0.5
+    local_server.routes["/a"] = (200, {"Content-Type": "text/plain"}, b"y" * 100_000)
+    assert fetch(local_server.url("/a")).content == b"y" * 100_000

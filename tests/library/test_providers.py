@@ -2,12 +2,15 @@
 network), and the resilience wrapper under 429/500/garbage/timeouts."""
 
 import json
+import time
 
 import httpx
 import pytest
 from django.core.cache import cache
+from prometheus_client import REGISTRY
 
 from core.errors import TransientError
+from core.http_client import DeadlineExceededError
 from library.evidence.base import ProviderUnavailableError
 from library.evidence.providers.google_factcheck import GoogleFactCheckProvider
 from library.evidence.providers.mediawiki import MediaWikiProvider
@@ -122,6 +125,19 @@ def test_transient_failures_are_retried_then_reported_unavailable(handler, setti
     assert len(requests) == 3
 
 
+def test_a_provider_that_trickles_its_answer_fails_at_the_deadline(drip_server, settings):
+    """A real local server sending one byte a second: the provider's per-read timeout never
+    fires, the whole-request deadline does, as a transient error (retried, then the claim goes
+    on marked "wikipedia unavailable")."""
+    settings.CLAIMDESK_FETCH_DEADLINE_S = 2
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 90\r\n\r\n"
+    server = drip_server(head + b" " * 90, prompt=len(head))
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceededError, match="within the 2 s deadline"):
+        MediaWikiProvider(api_url=server.url("/w/api.php")).search("sea level rise", limit=3)
+    assert time.monotonic() - started < 3.5
+
+
 def test_garbage_json_is_not_retried(settings):
     provider, requests = _wiki(lambda r: httpx.Response(200, text="<html>maintenance</html>"))
     with pytest.raises(ProviderUnavailableError, match="not JSON"):
@@ -141,16 +157,28 @@ def test_a_retry_that_succeeds_is_a_success():
     assert len(requests) == 2
 
 
+def circuit_gauge() -> float | None:
+    return REGISTRY.get_sample_value("claimdesk_provider_circuit_open", {"provider": "wikipedia"})
+
+
 def test_circuit_opens_after_repeated_failures_and_fails_fast(settings):
     settings.CLAIMDESK_PROVIDER_ATTEMPTS = 1
     settings.CLAIMDESK_PROVIDER_CIRCUIT_THRESHOLD = 3
-    provider, requests = _wiki(lambda r: httpx.Response(500))
+    answers = iter([httpx.Response(500)] * 3 + [httpx.Response(200, json={"query": {}})])
+    provider, requests = _wiki(lambda r: next(answers))
     for _ in range(3):
+        assert circuit_gauge() == 0
         with pytest.raises(ProviderUnavailableError):
             provider.search("sea level", limit=3)
+    assert circuit_gauge() == 1  # /metrics shows it open
     with pytest.raises(ProviderUnavailableError, match="paused"):
         provider.search("sea level", limit=3)
     assert len(requests) == 3  # the fourth call never reached the provider
+
+    provider.breaker.cooldown_s = 0
+    cache.set(provider.breaker.key, {"failures": 3, "open_until": 0})  # the cooldown is over
+    assert provider.search("sea level", limit=3) == []
+    assert circuit_gauge() == 0
 
 
 def test_get_json_maps_errors():

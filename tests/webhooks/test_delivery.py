@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from prometheus_client import REGISTRY
 
 from core.errors import ApplicationError
 from webhooks import services, tasks
@@ -18,6 +19,13 @@ from webhooks.signing import verify
 pytestmark = pytest.mark.django_db
 
 OK: tuple[int, dict[str, str], bytes] = (200, {}, b"thanks")
+
+
+def attempts_ending(outcome: str) -> float:
+    value = REGISTRY.get_sample_value(
+        "claimdesk_webhook_delivery_attempts_total", {"outcome": outcome}
+    )
+    return value or 0.0
 
 
 def publish(capture, event: str = "claim.published", **data) -> int:
@@ -33,8 +41,10 @@ def test_publish_signs_and_sends_to_subscribed_active_endpoints(
     disabled = make_endpoint("/c", events=["claim.published"])
     WebhookEndpoint.objects.filter(pk=disabled.pk).update(is_active=False)
     local_server.routes["/a"] = OK
+    succeeded = attempts_ending("succeeded")
 
     assert publish(django_capture_on_commit_callbacks, claim={"id": 7}) == 1
+    assert attempts_ending("succeeded") == succeeded + 1  # /metrics counts it
 
     [request] = local_server.received
     assert request.method == "POST"
@@ -114,6 +124,36 @@ def _pending(endpoint) -> WebhookDelivery:
 def _make_due(delivery: WebhookDelivery) -> None:
     """Let the backoff pass (instead of waiting it out)."""
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+
+
+def test_a_receiver_that_trickles_its_answer_fails_at_the_deadline_and_is_retried(
+    webhook_settings, drip_server, owner
+):
+    """A receiver that answers one byte a second never trips the per-read timeout; the whole
+    request deadline ends the attempt, recorded like any timeout, with a retry scheduled."""
+    webhook_settings.CLAIMDESK_WEBHOOK_TIMEOUT_S = 5
+    webhook_settings.CLAIMDESK_FETCH_DEADLINE_S = 2
+    server = drip_server(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    endpoint = services.endpoint_create(
+        url=server.url("/hook"), events=["claim.published"], owner=owner
+    )
+    delivery = _pending(endpoint)
+
+    retrying = attempts_ending("retrying")
+    started = time.monotonic()
+    retry_in = services.delivery_attempt(delivery_id=delivery.pk)
+    assert 2 <= time.monotonic() - started < 3.5
+    assert attempts_ending("retrying") == retrying + 1  # /metrics counts it
+    delivery.refresh_from_db()
+    assert retry_in is not None
+    assert delivery.state == WebhookDelivery.State.PENDING
+    assert delivery.next_attempt_at is not None
+    assert (delivery.attempts, delivery.last_status) == (1, None)
+    assert delivery.last_error == (
+        f"Gave up on {server.url('/hook')}: no complete answer within the 2 s deadline "
+        "(CLAIMDESK_FETCH_DEADLINE_S)"
+    )
+    assert delivery.attempt_log[-1]["duration_ms"] >= 2000
 
 
 def test_500_and_timeout_are_retried_with_growing_delays_then_succeed(

@@ -6,12 +6,11 @@ from typing import Any
 
 import httpx
 
-from core.conf import conf as core_conf
 from core.text import parse_published
 from library.conf import conf
 from library.evidence.base import EvidenceCandidate, ProviderUnavailableError
 from library.evidence.claimreview import plain_text
-from library.evidence.resilience import get_json
+from library.evidence.resilience import get_json, provider_client
 
 ENDPOINT = "https://factchecktools.googleapis.com/v1alpha1/claims:search"
 
@@ -22,11 +21,7 @@ class GoogleFactCheckProvider:
 
     def __init__(self, *, api_key: str = "", transport: httpx.BaseTransport | None = None) -> None:
         self.api_key = api_key or conf().google_factcheck_api_key
-        self.client = httpx.Client(
-            timeout=conf().provider_timeout_s,
-            headers={"User-Agent": core_conf().fetch_user_agent},
-            transport=transport,
-        )
+        self.client = provider_client(timeout=conf().provider_timeout_s, transport=transport)
 
     def search(self, claim_text: str, *, limit: int) -> list[EvidenceCandidate]:
         if not claim_text.strip():

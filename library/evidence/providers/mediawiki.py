@@ -7,11 +7,10 @@ from urllib.parse import quote
 
 import httpx
 
-from core.conf import conf as core_conf
 from library.conf import conf
 from library.evidence.base import EvidenceCandidate, ProviderUnavailableError
 from library.evidence.claimreview import plain_text
-from library.evidence.resilience import get_json
+from library.evidence.resilience import get_json, provider_client
 from library.evidence.terms import query_terms
 
 
@@ -23,11 +22,7 @@ class MediaWikiProvider:
         self.api_url = api_url or conf().mediawiki_api_url
         # https://en.wikipedia.org/w/api.php → https://en.wikipedia.org/wiki/<Title>
         self.page_base = self.api_url.rsplit("/w/api.php", 1)[0] + "/wiki/"
-        self.client = httpx.Client(
-            timeout=conf().provider_timeout_s,
-            headers={"User-Agent": core_conf().fetch_user_agent},
-            transport=transport,
-        )
+        self.client = provider_client(timeout=conf().provider_timeout_s, transport=transport)
 
     def search(self, claim_text: str, *, limit: int) -> list[EvidenceCandidate]:
         # Whole claims rarely match page text verbatim; the informative terms do.

@@ -1,5 +1,6 @@
 """Pipeline services with in-process tasks (eager): each step, re-runs, failures, the sweeper."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from claims.models import Article, Claim, Evidence
 from claims.services import pipeline
 from claims.services.articles import article_retry, article_submit
 from core.errors import TransientError
+from core.http_client import DeadlineExceededError
 from library.evidence.base import EvidenceCandidate, ProviderUnavailableError
 from library.services.sources import source_document_upsert
 from reviews.models import Activity, ReviewItem
@@ -133,6 +135,36 @@ def test_retries_exhausted_marks_failed(db, local_server, settings):
     article.refresh_from_db()
     assert article.state == Article.State.FAILED
     assert "503" in article.last_error
+
+
+def test_a_page_that_trickles_in_fails_at_the_deadline_and_is_retried(db, drip_server, settings):
+    """One byte a second never trips the per-read timeout; the whole-request deadline stops
+    the fetch, as a transient error: retried with backoff, then recorded on the article."""
+    from config.celery_app import app
+
+    settings.CLAIMDESK_FETCH_DEADLINE_S = 2
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 500\r\n\r\n"
+    server = drip_server(head + b"<p>" * 166, prompt=len(head))
+    article, _ = article_submit(url=server.url("/slow"))
+
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceededError):  # a TransientError: the task's autoretry_for
+        steps.run_step("claims.article_fetch", article_id=article.pk)
+    assert time.monotonic() - started < 3.5
+    article.refresh_from_db()
+    assert article.state == Article.State.FETCHING  # still owed work: a retry or the sweeper
+
+    article_fetch = app.tasks["claims.article_fetch"]
+    article_fetch.max_retries = 0
+    try:
+        result = article_fetch.apply(kwargs={"article_id": article.pk}, throw=False)
+    finally:
+        article_fetch.max_retries = 5
+    assert result.failed()
+    article.refresh_from_db()
+    assert article.state == Article.State.FAILED
+    assert article.last_error.startswith("DeadlineExceededError: Gave up on http://127.0.0.1")
+    assert "within the 2 s deadline" in article.last_error
 
 
 def test_article_without_text_fails_clearly(workflow, run_tasks):
