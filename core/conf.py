@@ -153,6 +153,7 @@ class CoreConf:
     fetch_max_redirects: int  # CLAIMDESK_FETCH_MAX_REDIRECTS
     fetch_user_agent: str  # CLAIMDESK_FETCH_USER_AGENT
     fetch_allowed_private_hosts: tuple[str, ...]  # CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS
+    trusted_proxies: int  # CLAIMDESK_TRUSTED_PROXIES
 
     @classmethod
     def from_settings(cls) -> CoreConf:
@@ -162,6 +163,7 @@ class CoreConf:
             fetch_max_redirects=integer("CLAIMDESK_FETCH_MAX_REDIRECTS", minimum=0),
             fetch_user_agent=text("CLAIMDESK_FETCH_USER_AGENT", required=True),
             fetch_allowed_private_hosts=texts("CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS"),
+            trusted_proxies=integer("CLAIMDESK_TRUSTED_PROXIES", minimum=0),
         )
 
 

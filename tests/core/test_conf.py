@@ -24,6 +24,7 @@ BAD_VALUES = [
     ("core", core_conf, "CLAIMDESK_FETCH_TIMEOUT_S", -5),
     ("core", core_conf, "CLAIMDESK_FETCH_MAX_REDIRECTS", 2.5),
     ("core", core_conf, "CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS", "127.0.0.1"),
+    ("core", core_conf, "CLAIMDESK_TRUSTED_PROXIES", -1),
     ("library", library_conf, "CLAIMDESK_PROVIDER_RATE_PER_S", 0),
     ("library", library_conf, "CLAIMDESK_PROVIDER_ATTEMPTS", True),
     ("library", library_conf, "CLAIMDESK_EMBED_BATCH", "64"),

@@ -17,3 +17,11 @@ CLAIMDESK_FETCH_USER_AGENT = env.str(
 CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS: list[str] = env.list(
     "CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS", default=[]
 )
+
+# --- Reverse proxies --------------------------------------------------------------------------
+# How many reverse proxies stand in front of the app, each setting X-Forwarded-Proto and
+# appending the address it saw to X-Forwarded-For. 0 (the default): clients connect directly,
+# and those headers are the client's own words, so they are ignored: otherwise anyone could
+# claim https (SECURE_PROXY_SSL_HEADER, config/settings/security.py) or another address to
+# slip past the login lockout (core/signin.py).
+CLAIMDESK_TRUSTED_PROXIES = env.int("CLAIMDESK_TRUSTED_PROXIES", default=0)
