@@ -1,10 +1,14 @@
-"""Sign-in, passwords, login lockout, proxies and the size of request bodies."""
+"""Sign-in, passwords, login lockout, proxies, the Content-Security-Policy and the size of
+request bodies."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.apps.core import CLAIMDESK_MAX_ARTICLE_BYTES, CLAIMDESK_TRUSTED_PROXIES
+from config.settings.apps.reviews import CLAIMDESK_ORGANIZATION_LOGO_URL
 from config.settings.common import env
 
 LOGIN_URL = "/accounts/login/"
@@ -70,3 +74,23 @@ AXES_LOCKOUT_CALLABLE = "core.signin.lockout_response"
 # the client's and would let a plain-http request pass for https (SECURE_SSL_REDIRECT, secure
 # cookies, CSRF's https checks).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CLAIMDESK_TRUSTED_PROXIES else None
+
+# --- Content-Security-Policy (django-csp; README, "Security") --------------------------------
+# Every script and stylesheet is a file served from here, htmx and the keyboard shortcuts
+# included, so default-src 'self' holds for both: no inline script, no eval, and no inline
+# style either. Styles get no 'unsafe-inline' because nothing needs it (the workflow's colours
+# come from /colours.css, reviews/views/colours.py), and an injected style can still restyle a
+# page to mislead or read attribute values out through selectors. The API docs pages, whose
+# bundles need more, widen it for themselves only (config/urls.py).
+_LOGO = urlsplit(CLAIMDESK_ORGANIZATION_LOGO_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # The public pages' logo may live elsewhere (CLAIMDESK_ORGANIZATION_LOGO_URL).
+        "img-src": [SELF, *([f"{_LOGO.scheme}://{_LOGO.netloc}"] if _LOGO.netloc else [])],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

@@ -1,5 +1,6 @@
 """Production settings are secure by default: `check --deploy` is clean, https is enforced
-(redirect, HSTS, secure cookies), and X-Forwarded-Proto is believed only from a trusted proxy.
+(redirect, HSTS, secure cookies), X-Forwarded-Proto is believed only from a trusted proxy, and
+the Content-Security-Policy lets images come from the configured logo's host alone.
 
 Production settings are loaded in a subprocess, with the variables a deployment must set given
 sample values, because this process already runs on the test settings.
@@ -46,16 +47,18 @@ def _run(args: list[str], tmp_path: Path, **overrides: str) -> subprocess.Comple
     )
 
 
-def _production_settings(tmp_path: Path, **overrides: str) -> dict[str, Any]:
+def _production_settings(
+    tmp_path: Path, names: list[str] = HTTPS_SETTINGS, **overrides: str
+) -> dict[str, Any]:
     code = (
         "import json; from django.conf import settings; "
-        f"print(json.dumps({{name: getattr(settings, name) for name in {HTTPS_SETTINGS!r}}}))"
+        f"print(json.dumps({{name: getattr(settings, name) for name in {names!r}}}))"
     )
     result = _run(["-c", code], tmp_path, **overrides)
     assert result.returncode == 0, result.stderr
     values: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
-    header = values["SECURE_PROXY_SSL_HEADER"]
-    values["SECURE_PROXY_SSL_HEADER"] = tuple(header) if header else None
+    if header := values.get("SECURE_PROXY_SSL_HEADER"):
+        values["SECURE_PROXY_SSL_HEADER"] = tuple(header)
     return values
 
 
@@ -138,3 +141,16 @@ def test_plain_http_through_a_trusted_proxy_is_redirected(db, settings, proxied)
     response, logged_in = _login_over_http(settings, proxied, "http")
     assert response.status_code == 301
     assert not logged_in
+
+
+def test_the_policy_allows_images_from_the_logos_host_only(tmp_path):
+    def img_src(**env: str):
+        policy = _production_settings(tmp_path, ["CONTENT_SECURITY_POLICY"], **env)
+        return policy["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"]
+
+    assert img_src() == ["'self'"]
+    logo = "https://cdn.newsroom.example/brand/logo.svg"
+    assert img_src(CLAIMDESK_ORGANIZATION_LOGO_URL=logo) == [
+        "'self'",
+        "https://cdn.newsroom.example",
+    ]
