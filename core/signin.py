@@ -1,4 +1,5 @@
-"""Guessing passwords is slowed down and then refused (django-axes; README, "Security").
+"""Password guessing is cut short: after a few failures, logins are refused (django-axes;
+README, "Security").
 
 Axes counts failed logins on every path that checks a password (the desk's login form and the
 admin's) and locks by the parameters in AXES_LOCKOUT_PARAMETERS (config/settings/security.py).
@@ -52,8 +53,8 @@ def _is_ip(text: str) -> bool:
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: Any
 ) -> HttpResponse:
-    """429 with the desk's page (AXES_LOCKOUT_CALLABLE). Every refused attempt restarts the
-    cool-off, so the wait is the whole cool-off from now."""
+    """429 with the desk's page (AXES_LOCKOUT_CALLABLE, called with axes's three arguments).
+    Every refused attempt restarts the cool-off, so the wait is the whole cool-off from now."""
     cool_off = get_cool_off(request)
     minutes = math.ceil(cool_off.total_seconds() / 60) if cool_off else None
     response = render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
