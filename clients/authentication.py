@@ -19,7 +19,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).decode("latin-1")
         scheme, _, credentials = header.partition(" ")
         if scheme.lower() not in _SCHEMES or not credentials.strip():
-            return None  # not ours: let session/basic auth try
+            return None  # not ours: let session auth try
         key = api_key_check(credentials.strip())
         if key is None:
             raise exceptions.AuthenticationFailed("Unknown or revoked API key.")

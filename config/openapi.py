@@ -26,7 +26,7 @@ PROBLEM = {
 }
 ERRORS = {
     "400": "Invalid input; `errors` names the fields",
-    "401": "No or invalid credentials (API key, session or basic auth)",
+    "401": "No or invalid credentials (an API key, or a logged-in session)",
     "403": "Authenticated, but missing the scope this needs",
     "404": "Not found, or not visible with your scopes",
     "429": "Too many requests for this key; see Retry-After",

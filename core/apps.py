@@ -6,8 +6,9 @@ class CoreConfig(AppConfig):
     verbose_name = "ClaimDesk core"
 
     def ready(self) -> None:
-        # Celery signal handlers: log context and task outcome counts, in web and worker.
-        from core import logs, metrics  # noqa: F401
+        # Signal handlers: log context and task outcome counts (Celery, in web and worker) and
+        # the lockout log (django-axes).
+        from core import logs, metrics, signin  # noqa: F401
         from core.conf import conf
 
         conf()  # a bad CLAIMDESK_* setting stops the start-up, naming it

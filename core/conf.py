@@ -169,6 +169,7 @@ class CoreConf:
     fetch_allowed_private_hosts: tuple[str, ...]  # CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS
     metrics_token: str  # CLAIMDESK_METRICS_TOKEN ("" = no token accepted)
     metrics_allowed_networks: tuple[Network, ...]  # CLAIMDESK_METRICS_ALLOWED_NETWORKS
+    trusted_proxies: int  # CLAIMDESK_TRUSTED_PROXIES
 
     @classmethod
     def from_settings(cls) -> CoreConf:
@@ -181,6 +182,7 @@ class CoreConf:
             fetch_allowed_private_hosts=texts("CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS"),
             metrics_token=text("CLAIMDESK_METRICS_TOKEN"),
             metrics_allowed_networks=networks("CLAIMDESK_METRICS_ALLOWED_NETWORKS"),
+            trusted_proxies=integer("CLAIMDESK_TRUSTED_PROXIES", minimum=0),
         )
 
 

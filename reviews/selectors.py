@@ -188,6 +188,20 @@ def status_slugs() -> list[str]:
     return list(Status.objects.order_by("position").values_list("slug", flat=True))
 
 
+def workflow_colours() -> list[tuple[str, str, str]]:
+    """(class prefix, slug, colour) of every status and verdict, for reviews/views/colours.py."""
+    return [
+        *(
+            ("status", slug, colour)
+            for slug, colour in Status.objects.values_list("slug", "colour")
+        ),
+        *(
+            ("verdict", slug, colour)
+            for slug, colour in Verdict.objects.values_list("slug", "colour")
+        ),
+    ]
+
+
 def review_item_detail(*, item_id: int) -> ReviewItem | None:
     return (
         ReviewItem.objects.select_related(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import articles, claim, dashboard, inbox, queue
+from reviews.views import articles, claim, colours, dashboard, inbox, queue
 
 app_name = "reviews"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("views/", queue.saved_view_save, name="saved-view-save"),
     path("views/<int:view_id>/delete/", queue.saved_view_delete, name="saved-view-delete"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("colours.css", colours.colours_css, name="colours"),
     path("articles/", articles.articles, name="articles"),
     path("articles/submit/", articles.article_submit_view, name="article-submit"),
     path("articles/<int:article_id>/", articles.article_detail, name="article"),

@@ -4,10 +4,12 @@ The per-key rate and key cache are the clients app's (config/settings/apps/clien
 """
 
 REST_FRAMEWORK = {
+    # Programs send an API key (scoped, revocable, rate-limited per key); people use the
+    # browser session they logged in with. No HTTP Basic: it would put a person's password on
+    # every request and give password guessing a path around the login lockout.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "clients.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     # Each view names the scope each method needs (clients/scopes.py).
     "DEFAULT_PERMISSION_CLASSES": ["clients.scopes.HasScope"],

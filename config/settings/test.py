@@ -24,3 +24,6 @@ STORAGES = {
 STATIC_ROOT: Path | None = None  # type: ignore[no-redef]  # base sets a Path
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Axes would count every failed login across the suite, and Client.login() passes no request,
+# which its backend refuses; the lockout tests switch it on (tests/core/test_signin.py).
+AXES_ENABLED = False

@@ -14,11 +14,18 @@ from reviews.views.common import reviewer_required
 
 
 def _bars(rows: list[tuple[str, int, str, str]]) -> list[dict[str, Any]]:
-    """(label, count, colour, link) rows as bars scaled to the largest count."""
+    """(label, count, colour class, link) rows as bars scaled to the largest count. The colour
+    is a class from reviews/views/colours.py (empty: the accent colour)."""
     largest = max((n for _, n, _, _ in rows), default=0) or 1
     return [
-        {"label": label, "count": n, "pct": round(100 * n / largest), "colour": colour, "url": url}
-        for label, n, colour, url in rows
+        {
+            "label": label,
+            "count": n,
+            "pct": round(100 * n / largest),
+            "colour_class": colour_class,
+            "url": url,
+        }
+        for label, n, colour_class, url in rows
     ]
 
 
@@ -31,7 +38,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         (
             "Backlog by status",
             _bars(
-                [(s.name, n, s.colour, f"{queue_url}?status={s.slug}") for s, n in stats.backlog]
+                [
+                    (s.name, n, f"status-{s.slug}", f"{queue_url}?status={s.slug}")
+                    for s, n in stats.backlog
+                ]
             ),
         ),
         (
@@ -40,7 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         (
             "Verdicts of published claims",
-            _bars([(v.name, n, v.colour, "") for v, n in stats.verdicts]),
+            _bars([(v.name, n, f"verdict-{v.slug}", "") for v, n in stats.verdicts]),
         ),
     ]
     return render(request, "reviews/dashboard.html", {"stats": stats, "charts": charts})

@@ -1,6 +1,8 @@
 """Real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright; no browser is
 ever downloaded) against pytest-django's live server.
 
+Every context watches for Content-Security-Policy violations, and a test whose pages caused one
+fails: whatever a test drives (htmx swaps, shortcuts, forms) must work under the policy.
 Screenshots of the main pages land in test-artifacts/screenshots/ for people to look at.
 """
 
@@ -32,6 +34,32 @@ PASSWORD = "pw-for-tests"  # tests.factories.UserFactory's password
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# Runs in every page before its own scripts (Playwright injects it past the policy).
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => window.reportCspViolation(
+  `${e.effectiveDirective} refused ${e.blockedURI || "inline"} in ${e.sourceFile || e.documentURI}`
+  + `:${e.lineNumber}`));
+"""
+
+
+def watch_csp(context: BrowserContext) -> list[str]:
+    """The context's Content-Security-Policy violations, as they happen: each page's
+    `securitypolicyviolation` events and Chromium's console reports of refusals."""
+    violations: list[str] = []
+
+    def report(text: str) -> None:
+        violations.append(text)
+
+    def console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.expose_function("reportCspViolation", report)
+    context.add_init_script(_REPORT_VIOLATIONS)
+    context.on("console", console)
+    return violations
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
@@ -52,6 +80,7 @@ class Session:
 
     def __init__(self, context: BrowserContext, base_url: str) -> None:
         self.context = context
+        self.csp_violations = watch_csp(context)
         self.page: Page = context.new_page()
         self.base_url = base_url
 
@@ -70,14 +99,16 @@ class Session:
 
 @pytest.fixture
 def open_session(browser: Browser, live_server: Any) -> Iterator[Callable[[str], Session]]:
-    contexts: list[BrowserContext] = []
+    sessions: list[Session] = []
 
     def open_(username: str) -> Session:
         context = browser.new_context(viewport={"width": 1366, "height": 900})
         context.set_default_timeout(15_000)
-        contexts.append(context)
-        return Session(context, live_server.url).login(username)
+        sessions.append(Session(context, live_server.url))
+        return sessions[-1].login(username)
 
     yield open_
-    for context in contexts:
-        context.close()
+    for session in sessions:
+        session.context.close()
+    violations = [v for session in sessions for v in session.csp_violations]
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)

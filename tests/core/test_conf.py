@@ -27,6 +27,7 @@ BAD_VALUES = [
     ("core", core_conf, "CLAIMDESK_FETCH_DEADLINE_S", 0),
     ("core", core_conf, "CLAIMDESK_METRICS_TOKEN", None),
     ("core", core_conf, "CLAIMDESK_METRICS_ALLOWED_NETWORKS", ["10.0.0.0/8", "intranet"]),
+    ("core", core_conf, "CLAIMDESK_TRUSTED_PROXIES", -1),
     ("library", library_conf, "CLAIMDESK_PROVIDER_RATE_PER_S", 0),
     ("library", library_conf, "CLAIMDESK_PROVIDER_ATTEMPTS", True),
     ("library", library_conf, "CLAIMDESK_EMBED_BATCH", "64"),

@@ -59,7 +59,7 @@ def test_index_lists_published_fact_checks_newest_first_without_login(three, cli
     assert order == sorted(order)
     assert draft.claim.text not in html
     assert "Mostly true" in html
-    assert 'class="badge"' in html
+    assert 'class="badge verdict-mostly-true"' in html  # coloured by /colours.css
     assert f'href="/fact-checks/{mid.claim_id}-exports-to-korea-doubled-last-year/"' in html
 
 

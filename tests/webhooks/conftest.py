@@ -20,8 +20,9 @@ def webhook_settings(settings, local_server):
 
 
 @pytest.fixture
-def owner(db):
-    return UserFactory.create(username="integrator")
+def owner(workflow):
+    """Managing webhooks needs the webhooks:manage scope: a reviewing role gives it."""
+    return UserFactory.create(username="integrator", roles=["Editors"])
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import socket
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
+from clients.services import api_key_create
 from tests.factories import UserFactory
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.signing import verify
@@ -110,22 +110,79 @@ def test_other_users_endpoints_are_404(client, make_endpoint):
 
 
 def test_anonymous_is_refused(db):
-    assert APIClient().get("/api/v1/webhooks").status_code in {401, 403}
+    assert APIClient().get("/api/v1/webhooks").status_code == 401
 
 
-def _key(scopes: list[str]) -> Any:
-    """Stands in for an API key: credentials that carry scopes."""
-    return SimpleNamespace(scopes=scopes)
-
-
-def test_credentials_with_scopes_need_webhooks_manage(owner):
+@pytest.mark.parametrize("roles", [["Fact-checkers"], ["Editors"]])
+def test_reviewing_roles_manage_webhooks(roles, local_server, webhook_settings):
     api = APIClient()
-    api.force_authenticate(owner, token=_key(["claims:read"]))
-    response = api.get("/api/v1/webhooks")
+    api.force_authenticate(UserFactory.create(username="reviewer", roles=roles))
+    assert api.get("/api/v1/webhooks").status_code == 200
+    response = api.post(
+        "/api/v1/webhooks",
+        {"url": local_server.url("/hook"), "events": ["claim.published"]},
+        format="json",
+    )
+    assert response.status_code == 201
+
+
+def test_a_user_without_a_role_is_refused(db, local_server, webhook_settings, make_endpoint):
+    """Logged in, but no reviewing role and no key: no webhooks, as nothing else in the API."""
+    nobody = UserFactory.create(username="nobody")
+    theirs = make_endpoint(owner=nobody)
+    api = APIClient()
+    api.force_authenticate(nobody)
+    base = f"/api/v1/webhooks/{theirs.pk}"
+    responses = [
+        api.get("/api/v1/webhooks"),
+        api.post(
+            "/api/v1/webhooks",
+            {"url": local_server.url("/hook"), "events": ["claim.published"]},
+            format="json",
+        ),
+        api.get(base),
+        api.patch(base, {"description": "mine"}, format="json"),
+        api.delete(base),
+        api.get(f"{base}/deliveries"),
+        api.post(f"{base}/ping"),
+        api.post(f"{base}/rotate-secret"),
+    ]
+    assert [r.status_code for r in responses] == [403] * len(responses)
+    assert responses[0]["Content-Type"] == "application/problem+json"
+    assert "webhooks:manage" in responses[0].json()["detail"]
+    assert WebhookEndpoint.objects.get().pk == theirs.pk
+    assert not WebhookDelivery.objects.exists()
+
+
+def _key_client(*scopes: str, owner: User | None) -> APIClient:
+    _, plaintext = api_key_create(name="hooks", scopes=list(scopes), owner=owner)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {plaintext}")
+    return api
+
+
+def test_api_keys_need_webhooks_manage(owner, local_server, webhook_settings):
+    refused = _key_client("claims:read", "claims:read_all", "articles:write", owner=owner)
+    response = refused.get("/api/v1/webhooks")
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
-    api.force_authenticate(owner, token=_key(["claims:read", "webhooks:manage"]))
-    assert api.get("/api/v1/webhooks").status_code == 200
+    assert "webhooks:manage" in response.json()["detail"]
+
+    allowed = _key_client("webhooks:manage", owner=owner)
+    assert allowed.get("/api/v1/webhooks").status_code == 200
+    response = allowed.post(
+        "/api/v1/webhooks",
+        {"url": local_server.url("/hook"), "events": ["claim.published"]},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert WebhookEndpoint.objects.get().owner == owner
+
+
+def test_a_key_without_an_owner_cannot_own_endpoints(db):
+    response = _key_client("webhooks:manage", owner=None).get("/api/v1/webhooks")
+    assert response.status_code == 403
+    assert "belong to a user" in response.json()["detail"]
 
 
 def test_update_delete_and_reenable(client, endpoint):
@@ -195,6 +252,7 @@ def test_delivery_list_is_paginated_with_constant_queries(
         )
 
     url = f"/api/v1/webhooks/{endpoint.pk}/deliveries"
+    client.get(url)  # the role check loads the user's permissions once, then they are cached
     add(3)
     with django_assert_max_num_queries(10) as few:
         assert len(client.get(url).json()["results"]) == 3

@@ -30,3 +30,11 @@ CLAIMDESK_METRICS_TOKEN = env.str("CLAIMDESK_METRICS_TOKEN", default="")
 CLAIMDESK_METRICS_ALLOWED_NETWORKS: list[str] = env.list(
     "CLAIMDESK_METRICS_ALLOWED_NETWORKS", default=[]
 )
+
+# --- Reverse proxies --------------------------------------------------------------------------
+# How many reverse proxies stand in front of the app, each setting X-Forwarded-Proto and
+# appending the address it saw to X-Forwarded-For. 0 (the default): clients connect directly,
+# and those headers are the client's own words, so they are ignored: otherwise anyone could
+# claim https (SECURE_PROXY_SSL_HEADER, config/settings/security.py) or another address to
+# slip past the login lockout (core/signin.py).
+CLAIMDESK_TRUSTED_PROXIES = env.int("CLAIMDESK_TRUSTED_PROXIES", default=0)
