@@ -45,7 +45,8 @@ def lease_take(
 
     A lease of the same `task_id` is taken over even while it is live: the message is being
     delivered again, so the run that held it is gone (its pool process was killed and the
-    message rejected back to the queue) or it is this task's retry.
+    message rejected back to the queue), or it is this task's retry. (Should that run still be
+    going, after its worker lost the broker connection, its commit is refused.)
     """
     now = timezone.now()
     lease = (
