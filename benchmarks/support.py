@@ -3,6 +3,8 @@ PostgreSQL database."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -20,7 +22,11 @@ class WorkerStartError(RuntimeError):
 
 
 class WorkerProcess:
-    """`celery worker` in a subprocess, logging to a file; started and ready on construction."""
+    """`celery worker` in a subprocess, logging to a file; started and ready on construction.
+
+    With `beat_schedule` (a file path) the worker runs beat too (`--beat`), as `make run` does.
+    The worker leads its own process group, so `kill_whole` can kill it as a machine dies.
+    """
 
     def __init__(
         self,
@@ -30,9 +36,11 @@ class WorkerProcess:
         queue: str,
         concurrency: int = 1,
         ready_timeout: float = 60,
+        beat_schedule: Path | None = None,
     ) -> None:
         self.log_path = log_path
         self._log = log_path.open("w")
+        beat = ["--beat", "--schedule", str(beat_schedule)] if beat_schedule else []
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "config", "worker",
@@ -40,11 +48,13 @@ class WorkerProcess:
                 "--queues", queue,
                 "--without-gossip", "--without-mingle", "--without-heartbeat",
                 "--hostname", f"w-{uuid.uuid4().hex[:8]}@%h",
+                *beat,
             ],
             cwd=ROOT,
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )  # fmt: skip
         self._wait_ready(ready_timeout)
 
@@ -65,13 +75,20 @@ class WorkerProcess:
     def pool_children(self) -> list[psutil.Process]:
         return psutil.Process(self.process.pid).children()
 
+    def kill_whole(self) -> None:
+        """SIGKILL the main process and its pool processes at once (one signal to the group):
+        no process gets to hand its messages back or tell the others."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(15)
+
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
         self._log.close()
 
 

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from claims.models import Article, ArticleSentence, Claim, Evidence
+from claims.models import Article, ArticleSentence, Claim, Evidence, StepLease
 from claims.selectors import article_progress, articles_with_progress
 from claims.services.articles import article_retry, article_submit
 from claims.services.sentences import sentence_promote
@@ -24,6 +24,20 @@ class ArticleSubmitForm(forms.ModelForm[Article]):
         model = Article
         fields = ["source_url"]
         labels = {"source_url": "URL"}
+
+
+class StepLeaseInline(admin.TabularInline[StepLease, Article]):
+    """Which worker runs which of the article's steps now, and until when it counts as alive."""
+
+    model = StepLease
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "steps running now"
+    fields = ("task", "claim", "owner", "expires_at")
+    readonly_fields = ("task", "claim", "owner", "expires_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return False
 
 
 @admin.register(Article)
@@ -60,6 +74,9 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
         if obj is None:
             kwargs["form"] = ArticleSubmitForm
         return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_inlines(self, request: HttpRequest, obj: Article | None) -> Any:
+        return [StepLeaseInline] if obj is not None else []  # the add form submits, no more
 
     def get_fields(self, request: HttpRequest, obj: Article | None = None) -> Any:
         if obj is None:

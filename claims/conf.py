@@ -17,6 +17,7 @@ from core.conf import PREFIX, SECONDS, duration, fraction, integer, positive, te
 class ClaimsConf:
     checkworthy_threshold: float  # CLAIMDESK_CHECKWORTHY_THRESHOLD
     evidence_per_claim: int  # CLAIMDESK_EVIDENCE_PER_CLAIM
+    pipeline_dead_after: timedelta  # CLAIMDESK_PIPELINE_DEAD_AFTER(_S)
     pipeline_stuck_after: timedelta  # CLAIMDESK_PIPELINE_STUCK_AFTER(_S)
     pipeline_max_attempts: int  # CLAIMDESK_PIPELINE_MAX_ATTEMPTS
     match_suggest_threshold: float  # CLAIMDESK_MATCH_SUGGEST_THRESHOLD
@@ -32,6 +33,7 @@ class ClaimsConf:
         return cls(
             checkworthy_threshold=fraction("CLAIMDESK_CHECKWORTHY_THRESHOLD"),
             evidence_per_claim=integer("CLAIMDESK_EVIDENCE_PER_CLAIM"),
+            pipeline_dead_after=duration("CLAIMDESK_PIPELINE_DEAD_AFTER"),
             pipeline_stuck_after=duration("CLAIMDESK_PIPELINE_STUCK_AFTER"),
             pipeline_max_attempts=integer("CLAIMDESK_PIPELINE_MAX_ATTEMPTS"),
             match_suggest_threshold=fraction("CLAIMDESK_MATCH_SUGGEST_THRESHOLD"),

@@ -47,7 +47,8 @@ class Article(models.Model):
     state = models.CharField(
         max_length=16, choices=State.choices, default=State.QUEUED, db_index=True
     )
-    # Last time a worker moved this article forward; the sweeper re-enqueues stale ones.
+    # Last time a worker moved this article forward (or the sweeper re-enqueued it): the sweeper
+    # re-enqueues owed work that no live worker holds (a StepLease) once this is old enough.
     progressed_at = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveIntegerField(
         default=0, help_text="How many times the current step has been started."
@@ -225,3 +226,35 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}: {self.title or self.url}"
+
+
+class StepLease(models.Model):
+    """A pipeline step running right now on an article (`claim` empty: fetch or extract) or on
+    one of its claims (evidence), and how long its worker is believed to be alive.
+
+    The runner takes the lease under the article's row lock, renews `expires_at` from a
+    heartbeat thread while it works, and commits its results only while the lease is still
+    its own (`token`). The sweeper re-enqueues the step of a lease that expired: its worker
+    stopped beating, so it died or lost the database (claims/leases.py, claims/steps.py).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="leases")
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.CASCADE)
+    task = models.CharField(max_length=100, help_text="The step's task, re-enqueued on expiry.")
+    # The Celery message's task id: a redelivery of the same message (its first worker process
+    # was killed, or the message is a retry of this task) may take the lease over at once.
+    task_id = models.CharField(max_length=64)
+    token = models.UUIDField(help_text="This run's: only the run holding it may commit.")
+    owner = models.CharField(max_length=200, help_text="host:pid of the process running it.")
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"], condition=Q(claim=None), name="steplease_one_per_article"
+            ),
+            models.UniqueConstraint(fields=["claim"], name="steplease_one_per_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} on {self.owner} until {self.expires_at:%H:%M:%S}"

@@ -8,30 +8,37 @@ Adding a pipeline step: one entry in STEPS plus its function (claims/services/pi
 and the State it works in (claims/models.py). The Celery tasks (claims/tasks.py), the sweeper
 and `enqueue_next_step` all read the table.
 
-Every step is idempotent through the article's state: `run_step` claims the article under a row
-lock, runs the work outside the lock, then writes the results only if the article is still in
-the step's working state, so a step that runs twice (redelivery after a crash, the sweeper
-re-enqueuing) finds nothing to do the second time.
+Every step is idempotent through the article's state and the step's lease: `run_step` claims the
+article and takes the step's lease (claims/leases.py) under a row lock, runs the work outside the
+lock while a heartbeat renews the lease, then writes the results only if the article is still in
+the step's working state and the lease is still this run's. So a step that runs twice
+(redelivery after a crash, the sweeper re-enqueuing) runs once at a time, finds nothing to do
+the second time, and a run presumed dead and taken over cannot commit over the newer one.
+Evidence is gathered the same way per claim. The sweeper re-enqueues a step as soon as its
+lease expires (its worker stopped beating), and owed work that nobody holds.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from claims import ports
+from claims import leases, ports
 from claims.conf import conf
 from claims.metrics import step_observed
-from claims.models import Article, Claim
+from claims.models import Article, Claim, StepLease
 from claims.services import pipeline
 from claims.services.pipeline import StepFailed, Write
 from core.logs import log_context
-from core.tasks import enqueue_on_commit
+from core.tasks import enqueue_on_commit, messages_waiting
 
 logger = logging.getLogger(__name__)
 State = Article.State
@@ -134,54 +141,69 @@ def enqueue_next_step(article: Article) -> None:
         enqueue_on_commit(step.task, article_id=article.pk)
 
 
-def _claim_step(article_id: int, allowed: tuple[str, ...], working: str) -> Article | None:
-    """Move the article into `working` if it is in one of `allowed`; None means nothing to do."""
+def _claim_step(step: Step, article_id: int, task_id: str) -> tuple[Article, StepLease] | None:
+    """Move the article into the step's working state and give this run the step's lease, if
+    the article is in one of the step's starting states and no live run holds the step; None
+    means nothing to do."""
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(pk=article_id).first()
-        if article is None or article.state not in allowed:
+        if article is None or article.state not in step.starts_from:
             return None
+        lease = leases.lease_take(
+            article_id=article_id, claim_id=None, task=step.task, task_id=task_id
+        )
+        if lease is None:
+            return None  # a live run has it; should its worker die, the sweeper re-enqueues it
         # Attempts count starts of the current step, so the sweeper's limit is per step.
-        article.attempts = article.attempts + 1 if article.state == working else 1
-        article.state = working
+        article.attempts = article.attempts + 1 if article.state == step.working else 1
+        article.state = step.working
         article.progressed_at = timezone.now()
         article.save(update_fields=["state", "attempts", "progressed_at", "updated_at"])
-        return article
+        return article, lease
 
 
-def run_step(task: str, *, article_id: int) -> None:
-    """Run the article step named `task`: claim the article, do the work outside the lock,
-    write the results if the article is still the step's, and enqueue what comes next.
+def run_step(task: str, *, article_id: int, task_id: str | None = None) -> None:
+    """Run the article step named `task`: claim the article and the step's lease, do the work
+    outside the lock while a heartbeat keeps the lease, write the results if the lease is still
+    this run's, and enqueue what comes next.
 
-    A StepFailed from the work marks the article failed; a TransientError propagates, so the
-    task retries (the article stays in the working state, owed work).
+    `task_id` is the Celery message's (a redelivery of it may take the lease over); None for a
+    run of its own. A StepFailed from the work marks the article failed; a TransientError
+    propagates, so the task retries (the article stays in the working state, owed work, and the
+    lease waits for the retry: PipelineTask.on_retry).
     """
     step = _BY_TASK[task]
     if step.run is None:
         raise ValueError(f"{task} runs per claim, not per article.")
     with log_context(article_id=article_id):
-        _run_article_step(step, step.run, article_id)
+        _run_article_step(step, step.run, article_id, task_id or uuid.uuid4().hex)
 
 
-def _run_article_step(step: Step, run: Callable[[Article], Write], article_id: int) -> None:
-    article = _claim_step(article_id, step.starts_from, step.working)
-    if article is None:
+def _run_article_step(
+    step: Step, run: Callable[[Article], Write], article_id: int, task_id: str
+) -> None:
+    claimed = _claim_step(step, article_id, task_id)
+    if claimed is None:
         return
+    article, lease = claimed
     started = time.perf_counter()
     try:
-        with step_observed(step.task):
+        with leases.lease_kept(lease), step_observed(step.task):
             write = run(article)
     except StepFailed as exc:
-        article_mark_failed(article_id=article_id, reason=exc.reason)
+        article_mark_failed(article_id=article_id, reason=exc.reason, lease=lease)
         return
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article_id)
-        if locked.state != step.working:
-            return  # another run of this step got there first
+        if locked.state != step.working or not leases.lease_holds(lease):
+            logger.info("article %s moved on or another run took %s over", article_id, step.task)
+            return
         write(locked)
         if locked.state == step.working:  # unless the write ended it (a duplicate)
             locked.state = step.then
         locked.progressed_at = timezone.now()
         locked.save()
+        leases.lease_release(lease)
         enqueue_next_step(locked)
     logger.info(
         "article %s: %s done in %.0f ms, now %s",
@@ -192,14 +214,52 @@ def _run_article_step(step: Step, run: Callable[[Article], Write], article_id: i
     )
 
 
-def claim_gather_evidence(*, claim_id: int) -> None:
-    """The evidence task: gather for one claim, then try the article's fan-in."""
+def _claim_evidence_step(claim_id: int, task_id: str) -> tuple[Claim, StepLease | None] | None:
+    """The claim, with its evidence lease for this run if it still needs evidence (no lease: it
+    has its evidence, go on to the fan-in); None when it is gone or a live run holds it."""
+    article_id = claim_article_id(claim_id=claim_id)
+    if article_id is None:
+        return None
+    with transaction.atomic():
+        # Leases change under the article's row lock only (claims/leases.py).
+        Article.objects.select_for_update().filter(pk=article_id).first()
+        claim = Claim.objects.filter(pk=claim_id).first()
+        if claim is None:
+            return None
+        if claim.evidence_state != Claim.EvidenceState.PENDING:
+            return claim, None
+        lease = leases.lease_take(
+            article_id=article_id, claim_id=claim_id, task=EVIDENCE_TASK, task_id=task_id
+        )
+        return None if lease is None else (claim, lease)
+
+
+def claim_gather_evidence(*, claim_id: int, task_id: str | None = None) -> None:
+    """The evidence task: gather for one claim under its lease (as `run_step` does for an
+    article step), then try the article's fan-in."""
     with log_context(claim_id=claim_id):
-        with step_observed(EVIDENCE_TASK):
-            article_id = pipeline.claim_gather_evidence(claim_id=claim_id)
-        if article_id is not None:
-            with log_context(article_id=article_id):
-                article_finish(article_id=article_id)
+        _gather_claim_evidence(claim_id, task_id or uuid.uuid4().hex)
+
+
+def _gather_claim_evidence(claim_id: int, task_id: str) -> None:
+    taken = _claim_evidence_step(claim_id, task_id)
+    if taken is None:
+        return
+    claim, lease = taken
+    if lease is not None:
+        with leases.lease_kept(lease), step_observed(EVIDENCE_TASK):
+            write = pipeline.claim_gather_evidence(claim)
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=claim.article_id)
+            if not leases.lease_holds(lease):
+                logger.info("claim %s: another run took its evidence over", claim_id)
+                return
+            write()
+            article.progressed_at = timezone.now()
+            article.save(update_fields=["progressed_at", "updated_at"])
+            leases.lease_release(lease)
+    with log_context(article_id=claim.article_id):
+        article_finish(article_id=claim.article_id)
 
 
 def article_finish(*, article_id: int) -> None:
@@ -221,53 +281,106 @@ def article_finish(*, article_id: int) -> None:
         ports.get_review_handoff()(article_id=article_id)
 
 
-def article_mark_failed(*, article_id: int, reason: str) -> None:
-    """Record a final failure. Articles already finished are left alone."""
+def article_mark_failed(*, article_id: int, reason: str, lease: StepLease | None = None) -> None:
+    """Record a final failure, unless the article is already finished or, for a failure found
+    by a run holding `lease`, a newer run has taken the step over."""
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(pk=article_id).first()
         if article is None or article.state not in WORKING_STATES:
+            return
+        if lease is not None and not leases.lease_holds(lease):
             return
         article.state = State.FAILED
         article.last_error = reason[:2000]
         article.progressed_at = timezone.now()
         article.save(update_fields=["state", "last_error", "progressed_at", "updated_at"])
+        article.leases.all().delete()  # runs still going will not commit
     logger.warning("article %s failed: %s", article_id, reason)
 
 
 def pipeline_sweep_stuck() -> int:
-    """Re-enqueue articles that stopped moving (lost message, dead worker); give up eventually.
+    """Re-enqueue owed work that no live worker is doing; give up after too many attempts.
+
+    - A step whose lease expired: its worker stopped beating (it died, or lost the database)
+      CLAIMDESK_PIPELINE_DEAD_AFTER_S ago. Re-enqueued at once; with the queue empty, together
+      with the article's other work that no run holds (the dead worker's reserved messages).
+    - Owed work no run holds (its message was lost, e.g. reserved by a worker that was killed):
+      re-enqueued once the article has not moved for CLAIMDESK_PIPELINE_DEAD_AFTER_S while the
+      pipeline's queue is empty. While messages wait there, the article may only be waiting its
+      turn behind them, so after CLAIMDESK_PIPELINE_STUCK_AFTER_S.
+    A step under a live lease is left alone, however long it runs.
 
     Returns how many articles were re-enqueued or failed.
     """
-    cutoff = timezone.now() - conf().pipeline_stuck_after
-    stuck_ids = list(
-        Article.objects.filter(state__in=WORKING_STATES, progressed_at__lt=cutoff)
+    now = timezone.now()
+    queue_empty = messages_waiting() == 0
+    idle_cutoff = now - (conf().pipeline_dead_after if queue_empty else conf().pipeline_stuck_after)
+    live = StepLease.objects.filter(article=OuterRef("pk"), expires_at__gte=now)
+    expired = StepLease.objects.filter(expires_at__lt=now).values("article_id")
+    idle = Q(state__in=WORKING_STATES, progressed_at__lt=idle_cutoff) & ~Exists(live)
+    article_ids = list(
+        Article.objects.filter(Q(pk__in=expired) | idle)
         .order_by("progressed_at")
         .values_list("pk", flat=True)[:500]
     )
-    for article_id in stuck_ids:
-        with transaction.atomic():
-            article = Article.objects.select_for_update().get(pk=article_id)
-            if article.state not in WORKING_STATES or article.progressed_at >= cutoff:
-                continue
-            step = next_step(article)
-            if article.attempts >= conf().pipeline_max_attempts:
-                article.last_error = (
-                    f"Gave up after {article.attempts} attempts: the article stopped moving "
-                    f"while {article.get_state_display()}."
-                )
-                article.state = State.FAILED
-            elif step is not None and step.run is None:
-                # Per-claim tasks do not count starts (there is one per claim), so the sweeper
-                # counts its own re-enqueues of the step towards the limit.
-                article.attempts += 1
-            article.progressed_at = timezone.now()
-            article.save(
-                update_fields=["state", "attempts", "last_error", "progressed_at", "updated_at"]
+    return sum(
+        _sweep_article(pk, now=now, idle_cutoff=idle_cutoff, queue_empty=queue_empty)
+        for pk in article_ids
+    )
+
+
+def _lease_task_kwargs(lease: StepLease) -> dict[str, int]:
+    return {"claim_id": lease.claim_id} if lease.claim_id else {"article_id": lease.article_id}
+
+
+def _sweep_article(
+    article_id: int, *, now: datetime, idle_cutoff: datetime, queue_empty: bool
+) -> bool:
+    """Re-enqueue the article's steps whose leases expired, or everything it is owed when no
+    run holds any of it and it has been idle since `idle_cutoff`; or give up on it. Returns
+    whether it did either."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        if article is None:
+            return False
+        expired = list(article.leases.select_for_update().filter(expires_at__lt=now))
+        # Gone for good: a dead run that comes back finds its lease missing and does not commit.
+        StepLease.objects.filter(pk__in=[lease.pk for lease in expired]).delete()
+        if article.state not in WORKING_STATES:
+            return False
+        # With nothing queued, the other messages a dead worker had reserved for this article
+        # (its other claims' evidence) were lost with it: restart all that nobody holds.
+        idle = article.progressed_at < idle_cutoff or (bool(expired) and queue_empty)
+        restart_all = idle and not article.leases.exists()
+        if not (restart_all or expired):
+            return False
+        step = next_step(article)
+        if article.attempts >= conf().pipeline_max_attempts:
+            article.last_error = (
+                f"Gave up after {article.attempts} attempts: the article stopped moving "
+                f"while {article.get_state_display()}."
             )
-            logger.info("sweeper re-enqueues article %s (%s)", article_id, article.state)
+            article.state = State.FAILED
+            article.leases.all().delete()
+        elif step is not None and step.run is None:
+            # Per-claim tasks do not count starts (there is one per claim), so the sweeper
+            # counts its own re-enqueues of the step towards the limit.
+            article.attempts += 1
+        article.progressed_at = timezone.now()
+        article.save(
+            update_fields=["state", "attempts", "last_error", "progressed_at", "updated_at"]
+        )
+        if article.state == State.FAILED:
+            logger.warning("sweeper gives up on article %s: %s", article_id, article.last_error)
+            return True
+        why = "its worker stopped beating" if expired else "no worker holds it"
+        logger.info("sweeper re-enqueues article %s (%s): %s", article_id, article.state, why)
+        if restart_all:
             enqueue_next_step(article)
-    return len(stuck_ids)
+        else:  # other runs still hold some of the article's work: only the dead ones' part
+            for lease in expired:
+                enqueue_on_commit(lease.task, **_lease_task_kwargs(lease))
+        return True
 
 
 def claim_article_id(*, claim_id: int) -> int | None:

@@ -1,19 +1,23 @@
 """Celery tasks of the pipeline: thin wrappers, made from the step table (claims/steps.py),
-that call services with ids.
+that call services with ids (and their own task id, which a redelivery of the same message
+shares, for the step's lease: claims/leases.py).
 
 All tasks are `acks_late` (a crash mid-task means redelivery) and safe to run twice, because
-the services check the article's state before doing anything. Only transient errors are
-retried, with exponential backoff; a final failure is recorded on the article.
+the services check the article's state and the step's lease before doing anything. Only
+transient errors are retried, with exponential backoff; a final failure is recorded on the
+article.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.utils import timezone
 
-from claims import steps
+from claims import leases, steps
 from core.errors import TransientError
 
 
@@ -24,6 +28,16 @@ class PipelineTask(Task):  # type: ignore[type-arg]
     retry_backoff_max = 300
     retry_jitter = True
     max_retries = 5
+
+    def on_retry(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        """The retry message waits in a worker until it is due, with nothing beating: the
+        step's lease must outlast the wait, or the sweeper would take it for a dead worker.
+        The wait is at most Celery's backoff, `retry_backoff * 2 ** retries` capped at
+        `retry_backoff_max` (the jitter only shortens it)."""
+        wait_s = min(self.retry_backoff_max, self.retry_backoff * 2**self.request.retries)
+        leases.lease_hold_for_retry(
+            task_id=task_id, until=timezone.now() + timedelta(seconds=wait_s)
+        )
 
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         """Retries exhausted or an unexpected error: the article shows failed, with the reason."""
@@ -38,9 +52,9 @@ class PipelineTask(Task):  # type: ignore[type-arg]
 
 
 def _register_article_step(task_name: str) -> None:
-    @shared_task(base=PipelineTask, name=task_name)
-    def run(*, article_id: int) -> None:
-        steps.run_step(task_name, article_id=article_id)
+    @shared_task(base=PipelineTask, name=task_name, bind=True)
+    def run(self: PipelineTask, *, article_id: int) -> None:
+        steps.run_step(task_name, article_id=article_id, task_id=self.request.id)
 
 
 # One task per article step of the table (claims.article_fetch, claims.article_extract).
@@ -49,9 +63,9 @@ for _step in steps.STEPS:
         _register_article_step(_step.task)
 
 
-@shared_task(base=PipelineTask, name=steps.EVIDENCE_TASK)
-def claim_gather_evidence(*, claim_id: int) -> None:
-    steps.claim_gather_evidence(claim_id=claim_id)
+@shared_task(base=PipelineTask, name=steps.EVIDENCE_TASK, bind=True)
+def claim_gather_evidence(self: PipelineTask, *, claim_id: int) -> None:
+    steps.claim_gather_evidence(claim_id=claim_id, task_id=self.request.id)
 
 
 @shared_task(base=PipelineTask, name=steps.FINISH_TASK)

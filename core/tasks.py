@@ -1,4 +1,5 @@
-"""Enqueueing from services: by the task's registered name, after the transaction commits.
+"""Enqueueing from services: by the task's registered name, after the transaction commits; and
+how many messages wait in a queue, for the sweepers.
 
 Services never import their app's task module (the tasks import the services), and a worker
 never picks up an id whose row is not committed yet.
@@ -11,6 +12,7 @@ from typing import Any
 
 from celery import current_app
 from django.db import transaction
+from kombu.exceptions import ChannelError
 
 
 def enqueue_on_commit(task_name: str, /, **kwargs: Any) -> None:
@@ -21,3 +23,21 @@ def enqueue_on_commit(task_name: str, /, **kwargs: Any) -> None:
     """
     task = current_app.tasks[task_name]
     transaction.on_commit(partial(task.delay, **kwargs))
+
+
+def messages_waiting(queue: str | None = None) -> int:
+    """How many messages wait in the broker's `queue` (None: the default queue, where tasks
+    without a route go), not counting those workers hold. 0 when tasks run eagerly in-process,
+    as nothing is ever queued then."""
+    if current_app.conf.task_always_eager:
+        return 0
+    with current_app.connection_for_read() as conn:
+        # Every transport's channel has queue_declare (the stubs' base class lacks it).
+        channel: Any = conn.default_channel
+        try:
+            _, waiting, _ = channel.queue_declare(
+                queue=queue or current_app.conf.task_default_queue, passive=True
+            )
+        except ChannelError:  # no such queue (Redis drops a list once it is empty)
+            return 0
+    return int(waiting)

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from library.services.sources import source_document_upsert
 from reviews.selectors import QUEUE_COUNTS_KEY
 from tests.factories import UserFactory
 
@@ -38,6 +39,21 @@ def _no_pending_dense_refresh() -> None:
     from library.dispatch import DENSE_REFRESH_PENDING
 
     cache.delete(DENSE_REFRESH_PENDING)
+
+
+@pytest.fixture
+def library(db: None) -> None:
+    """A one-document source library that the pipeline's sea-level claims find evidence in."""
+    source_document_upsert(
+        url="https://en.wikipedia.org/wiki/Sea_level_rise",
+        title="Sea level rise",
+        publisher="Wikipedia",
+        text=(
+            "Between 1901 and 2018, the global mean sea level rose by 15–25 cm. "
+            "The rate of sea level rise has accelerated since the 1990s. "
+            "Penguins live in the Southern Hemisphere."
+        ),
+    )
 
 
 @pytest.fixture

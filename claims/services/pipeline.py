@@ -1,9 +1,10 @@
 """The work of each pipeline step; the step table and the runner are in claims/steps.py.
 
-fetch and extract do their work outside any lock and return a `Write`, which the runner
-applies under the row lock only if the article is still in the step's working state: a step
-that runs twice (redelivery after a crash, the sweeper re-enqueuing) finds nothing to do the
-second time. Evidence is gathered per claim, and each claim is marked done once.
+Each step does its work outside any lock and returns a write, which the runner applies under
+the article's row lock only if the step's lease is still the run's and the article (or claim)
+still needs it: a step that runs twice (redelivery after a crash, the sweeper re-enqueuing)
+finds nothing to do the second time. Evidence is gathered per claim, and each claim is marked
+done once.
 """
 
 from __future__ import annotations
@@ -13,9 +14,6 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import replace
-
-from django.db import transaction
-from django.utils import timezone
 
 from claims.conf import conf
 from claims.extraction import ScoredSentence, get_extractor
@@ -50,8 +48,11 @@ class StepFailed(Exception):
 
 
 # A step's work returns one of these: it writes the step's results onto the article, which the
-# runner has locked again and found still in the step's working state (claims/steps.py).
+# runner has locked again and found still in the step's working state with its lease still the
+# run's (claims/steps.py).
 Write = Callable[[Article], None]
+# The same for the evidence of one claim (the runner holds the article's row lock).
+EvidenceWrite = Callable[[], None]
 
 
 def article_fetch(article: Article) -> Write:
@@ -176,52 +177,43 @@ def _hit_key(provider: str, candidate: EvidenceCandidate) -> str:
     return hashlib.sha256(f"{provider}\n{candidate.url}\n{candidate.snippet}".encode()).hexdigest()
 
 
-def claim_gather_evidence(*, claim_id: int) -> int | None:
-    """Ask every provider for candidates; a provider that fails is noted, not fatal.
+def claim_gather_evidence(claim: Claim) -> EvidenceWrite:
+    """Match the claim and ask every provider for candidates; a provider that fails is noted,
+    not fatal. Returns the write that stores the evidence and marks the claim done."""
+    claim_match(claim=claim)
+    found: list[Evidence] = []
+    errors: list[str] = []
+    for provider in get_providers():
+        try:
+            candidates = provider.search(claim.self_contained_text, limit=conf().evidence_per_claim)
+        except (ProviderUnavailableError, TransientError) as exc:
+            logger.warning("provider %s unavailable for claim %s: %s", provider.name, claim.pk, exc)
+            errors.append(f"{provider.name} unavailable")
+            continue
+        candidates = _with_stance_hints(claim.self_contained_text, candidates)
+        found.extend(
+            Evidence(
+                claim=claim,
+                provider=provider.name,
+                url=c.url,
+                title=c.title[:500],
+                publisher=c.publisher[:200],
+                snippet=c.snippet,
+                score=c.score,
+                stance=c.stance,
+                stance_confidence=c.stance_confidence,
+                passage_id=c.passage_id,
+                rating=c.rating[:200],
+                published_at=c.published_at,
+                hit_key=_hit_key(provider.name, c),
+            )
+            for c in candidates
+        )
 
-    Returns the claim's article id (None for an unknown claim), for the fan-in that follows.
-    """
-    claim = Claim.objects.filter(pk=claim_id).first()
-    if claim is None:
-        return None
-    if claim.evidence_state == Claim.EvidenceState.PENDING:
-        claim_match(claim=claim)
-        found: list[Evidence] = []
-        errors: list[str] = []
-        for provider in get_providers():
-            try:
-                candidates = provider.search(
-                    claim.self_contained_text, limit=conf().evidence_per_claim
-                )
-            except (ProviderUnavailableError, TransientError) as exc:
-                logger.warning(
-                    "provider %s unavailable for claim %s: %s", provider.name, claim_id, exc
-                )
-                errors.append(f"{provider.name} unavailable")
-                continue
-            candidates = _with_stance_hints(claim.self_contained_text, candidates)
-            found.extend(
-                Evidence(
-                    claim=claim,
-                    provider=provider.name,
-                    url=c.url,
-                    title=c.title[:500],
-                    publisher=c.publisher[:200],
-                    snippet=c.snippet,
-                    score=c.score,
-                    stance=c.stance,
-                    stance_confidence=c.stance_confidence,
-                    passage_id=c.passage_id,
-                    rating=c.rating[:200],
-                    published_at=c.published_at,
-                    hit_key=_hit_key(provider.name, c),
-                )
-                for c in candidates
-            )
-        with transaction.atomic():
-            Evidence.objects.bulk_create(found, ignore_conflicts=True)
-            Claim.objects.filter(pk=claim_id).update(
-                evidence_state=Claim.EvidenceState.DONE, evidence_errors=errors
-            )
-            Article.objects.filter(pk=claim.article_id).update(progressed_at=timezone.now())
-    return claim.article_id
+    def write() -> None:
+        Evidence.objects.bulk_create(found, ignore_conflicts=True)
+        Claim.objects.filter(pk=claim.pk).update(
+            evidence_state=Claim.EvidenceState.DONE, evidence_errors=errors
+        )
+
+    return write

@@ -15,6 +15,11 @@ CELERY_BROKER_URL = env.str(
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("redis"):
     # An unacknowledged message (worker killed hard) goes back to the queue after this long.
+    # Deliberately long: Redis does not renew it while a task runs, nor while a retry waits for
+    # its countdown, so anything shorter than the hard time limit plus the longest retry wait
+    # would hand healthy work to a second worker. Dead workers are found much sooner by the
+    # pipeline's step leases (claims/leases.py, CLAIMDESK_PIPELINE_DEAD_AFTER_S); this is only
+    # the broker's own last resort.
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
         "CELERY_VISIBILITY_TIMEOUT_S", default=3600
     )
@@ -25,17 +30,28 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
-# A task whose worker process died is put back on the queue rather than dropped.
+# A task whose pool process died is put back on the queue at once rather than dropped; its
+# redelivery has the same task id, so it takes the step's lease over (claims/leases.py).
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# The SQLite-backed broker is polled (once a second): a worker that reserves a few messages
-# per poll keeps its processes busy. Reserved messages of a killed worker are not lost: the
-# sweeper re-enqueues the articles they belonged to.
+# On a lost broker connection, let running tasks finish rather than cancel them: they still
+# renew their step leases and commit through the database, so the work is kept. (Should their
+# message be delivered again meanwhile, the copy takes the lease over, having the same task id,
+# and the first run's commit is refused: still done once.) Cancelling would throw the work away
+# and, where the message comes back only after the visibility timeout, leave it to the sweeper.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# With acks_late and a multiplier of 1, a worker holds only the messages it is running, one per
+# process (plus retries waiting for their countdown, whose leases cover the wait), so what a
+# worker killed whole strands is almost always under a lease the sweeper sees expire. (A
+# message between reservation and start has none: the sweeper re-enqueues such work once the
+# queue is empty.) The SQLite-backed broker is polled (once a second), so there a worker
+# reserves a few messages per poll to keep its processes busy; that broker never redelivers
+# the reserved messages of a killed worker, and the sweeper re-enqueues them the same way.
 CELERY_WORKER_PREFETCH_MULTIPLIER = env.int(
     "CELERY_WORKER_PREFETCH_MULTIPLIER", default=8 if CELERY_BROKER_URL.startswith("sqla+") else 1
 )
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
-CELERY_TASK_DEFAULT_QUEUE = "pipeline"
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="pipeline")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -59,9 +75,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.dense_index_refresh",
         "schedule": env.float("CLAIMDESK_DENSE_REFRESH_EVERY_S", default=600.0),
     },
+    # Re-enqueues steps whose worker stopped beating, and lost work: often enough that an
+    # article waits little more than CLAIMDESK_PIPELINE_DEAD_AFTER_S (60 s) after a crash.
     "pipeline-sweep-stuck": {
         "task": "claims.pipeline_sweep_stuck",
-        "schedule": env.float("CLAIMDESK_SWEEP_EVERY_S", default=60.0),
+        "schedule": env.float("CLAIMDESK_SWEEP_EVERY_S", default=15.0),
     },
     # Expired review leases return their claims to the queue.
     "reviews-expire-leases": {

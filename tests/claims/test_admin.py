@@ -1,6 +1,12 @@
 """Admin paths that must go through services: article submission and library documents."""
 
-from claims.models import Article
+import uuid
+from datetime import timedelta
+
+from django.utils import timezone
+
+from claims.models import Article, StepLease
+from tests.claims.factories import ArticleFactory
 
 
 def test_admin_adds_an_article_through_the_submit_service(
@@ -14,3 +20,18 @@ def test_admin_adds_an_article_through_the_submit_service(
     assert response.status_code == 302
     assert Article.objects.get().input_kind == Article.InputKind.TEXT
     assert len(callbacks) == 1  # the pipeline was started
+
+
+def test_an_article_shows_which_worker_runs_its_step(admin_client):
+    article = ArticleFactory.create(state=Article.State.EXTRACTING)
+    StepLease.objects.create(
+        article=article,
+        task="claims.article_extract",
+        task_id="m1",
+        token=uuid.uuid4(),
+        owner="worker-3:4242",
+        expires_at=timezone.now() + timedelta(seconds=45),
+    )
+    response = admin_client.get(f"/admin/claims/article/{article.pk}/change/")
+    assert response.status_code == 200
+    assert b"worker-3:4242" in response.content

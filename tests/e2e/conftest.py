@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.db import connection
 
 from benchmarks.support import WorkerProcess, WorkerStartError
@@ -26,27 +27,34 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def _worker_env(**settings: str) -> dict[str, str]:
+    """The worker's environment: the test database and broker, plus `settings`."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": django_settings.CELERY_BROKER_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
+        # Webhook retries within a test's patience (the default first wait is 30 s).
+        "CLAIMDESK_WEBHOOK_RETRY_BASE_S": "0.5",
+        **settings,
+    }
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(
     django_db_setup: None, django_db_blocker, tmp_path_factory
 ) -> Iterator[WorkerProcess]:
     with django_db_blocker.unblock():
-        database_url = _database_url()
+        env = _worker_env()
     # Stale messages from an earlier, interrupted run must not reach this run's worker.
     celery_app.control.purge()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
-        # Webhook retries within a test's patience (the default first wait is 30 s).
-        "CLAIMDESK_WEBHOOK_RETRY_BASE_S": "0.5",
-    }
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    queues = ",".join(
+        (django_settings.CELERY_TASK_DEFAULT_QUEUE, django_settings.CLAIMDESK_WEBHOOK_QUEUE)
+    )
     try:
-        queues = f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CLAIMDESK_WEBHOOK_QUEUE}"
         worker = WorkerProcess(env, log_path, queue=queues)
     except WorkerStartError as exc:
         pytest.fail(str(exc))
@@ -61,6 +69,41 @@ def live_pipeline(celery_worker_process: WorkerProcess) -> Iterator[WorkerProces
     try:
         yield celery_worker_process
     finally:
+        celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def start_worker(django_db_setup: None, tmp_path) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start real workers (two processes each, with beat) on a queue of this test's own, where
+    the test's tasks go; `settings` become their environment. For tests that kill a worker or
+    need settings of their own: the session's worker never sees their tasks, and messages a
+    killed worker strands are handed out again (an hour later) to a queue no one reads."""
+    queue = f"e2e-{uuid.uuid4().hex[:8]}"
+    workers: list[WorkerProcess] = []
+
+    def start(**settings: str) -> WorkerProcess:
+        n = len(workers)
+        try:
+            worker = WorkerProcess(
+                _worker_env(CELERY_TASK_DEFAULT_QUEUE=queue, **settings),
+                tmp_path / f"worker-{n}.log",
+                queue=queue,
+                concurrency=2,
+                beat_schedule=tmp_path / f"beat-schedule-{n}",
+            )
+        except WorkerStartError as exc:
+            pytest.fail(str(exc))
+        workers.append(worker)
+        return worker
+
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    try:
+        yield start
+    finally:
+        for worker in workers:
+            worker.stop()
+        celery_app.conf.task_default_queue = django_settings.CELERY_TASK_DEFAULT_QUEUE
         celery_app.conf.task_always_eager = True
 
 

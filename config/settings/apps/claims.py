@@ -8,7 +8,16 @@ from config.settings.common import env
 # Sentences scoring at least this are stored as claims (issue #4 replaces the scorer).
 CLAIMDESK_CHECKWORTHY_THRESHOLD = env.float("CLAIMDESK_CHECKWORTHY_THRESHOLD", default=0.5)
 CLAIMDESK_EVIDENCE_PER_CLAIM = env.int("CLAIMDESK_EVIDENCE_PER_CLAIM", default=5)
-# An article that has not moved for this long in a working state is re-enqueued by the sweeper.
+# A running step whose worker has not renewed its lease for this long is presumed dead and
+# re-enqueued by the sweeper (claims/leases.py; the heartbeat renews it every quarter of this).
+# Long enough that a busy worker or a database hiccup does not look like a death: a wrong
+# "dead" costs a duplicate run, a slow one only a late article.
+CLAIMDESK_PIPELINE_DEAD_AFTER = timedelta(
+    seconds=env.float("CLAIMDESK_PIPELINE_DEAD_AFTER_S", default=60.0)
+)
+# Owed work that no worker holds (its message was lost, e.g. prefetched by a killed worker) is
+# re-enqueued after CLAIMDESK_PIPELINE_DEAD_AFTER without progress when the pipeline queue is
+# empty; while messages are waiting there it may just be waiting its turn, so after this.
 CLAIMDESK_PIPELINE_STUCK_AFTER = timedelta(
     seconds=env.int("CLAIMDESK_PIPELINE_STUCK_AFTER_S", default=10 * 60)
 )

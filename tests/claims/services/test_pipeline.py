@@ -23,31 +23,6 @@ Is this the end of coastal cities? We should all worry.
 Carbon dioxide concentrations reached 420 parts per million in 2023, scientists reported."""
 
 
-@pytest.fixture
-def library(db):
-    source_document_upsert(
-        url="https://en.wikipedia.org/wiki/Sea_level_rise",
-        title="Sea level rise",
-        publisher="Wikipedia",
-        text=(
-            "Between 1901 and 2018, the global mean sea level rose by 15–25 cm. "
-            "The rate of sea level rise has accelerated since the 1990s. "
-            "Penguins live in the Southern Hemisphere."
-        ),
-    )
-
-
-@pytest.fixture
-def run_tasks(django_capture_on_commit_callbacks):
-    """Run everything a service enqueues, including what those tasks enqueue in turn."""
-
-    def run(service, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return service(**kwargs)
-
-    return run
-
-
 def test_text_article_goes_all_the_way_to_the_queue(workflow, library, run_tasks):
     article, _ = run_tasks(article_submit, text=ARTICLE)
     article.refresh_from_db()
