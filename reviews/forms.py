@@ -187,6 +187,8 @@ class BulkActionForm(forms.Form):
         ("status", "Move to status"),
         ("verdict", "Set verdict"),
     ]
+    # The form field holding each action's argument ("assign" names a person in `assignee`).
+    VALUE_FIELDS = {"assign": "assignee", "tag": "tag", "status": "status", "verdict": "verdict"}
     action = forms.ChoiceField(choices=ACTIONS)
     ids = IdListField(required=False)
     all_matching = forms.BooleanField(required=False)
@@ -216,7 +218,7 @@ class BulkActionForm(forms.Form):
 
     def value(self) -> Any:
         """The action's argument: a user, a tag name, a status or a verdict."""
-        return self.cleaned_data[self.cleaned_data["action"]]
+        return self.cleaned_data[self.VALUE_FIELDS[self.cleaned_data["action"]]]
 
     def describe_action(self) -> str:
         """The action in words, for the confirmation: "Tag “Health”", "Set verdict “False”"."""

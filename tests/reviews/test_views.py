@@ -276,6 +276,42 @@ def test_bulk_over_a_filter_asks_with_the_count_then_changes_only_the_matching_c
     assert all(ReviewItem.objects.get(pk=o.pk).verdict is None for o in others)
 
 
+def test_editor_bulk_assigns_ticked_claims_then_a_whole_filter_after_confirming(
+    client, editor, user
+):
+    """"Assign to" as the queue page sends it (the bug: a 500 on every use, editors included)."""
+    client.force_login(editor)
+    assert '<option value="assign">Assign to</option>' in client.get("/").content.decode()
+    korean = ReviewItemFactory.create(claim__text="Korean exports rose 8% last year.")
+    others = ReviewItemFactory.create_batch(2)
+
+    response = client.post(
+        "/bulk/", {"action": "assign", "assignee": "checker", "ids": [others[0].pk]}, follow=True
+    )
+    assert "Updated 1 claim." in response.content.decode()
+    assert ReviewItem.objects.get(pk=others[0].pk).assignee == user
+
+    form = {"action": "assign", "assignee": "checker", "all_matching": "1", "query": "q=Korean"}
+    confirm = client.post("/bulk/", form)
+    assert confirm.status_code == 200
+    text = confirm.content.decode()
+    assert "Assign to checker: apply to <strong>1 claim</strong> matching: text ‘Korean’?" in text
+    assert 'name="assignee" value="checker"' in text  # carried to the final submit
+    assert ReviewItem.objects.get(pk=korean.pk).assignee is None  # asking changes nothing
+
+    response = client.post("/bulk/", {**form, "expected_count": "1"}, follow=True)
+    assert "Updated 1 claim." in response.content.decode()
+    assert ReviewItem.objects.get(pk=korean.pk).assignee == user
+    assert ReviewItem.objects.get(pk=others[1].pk).assignee is None
+
+    # "nobody" unassigns: the empty choice is a value of its own, not a missing one.
+    response = client.post(
+        "/bulk/", {"action": "assign", "assignee": "", "ids": [korean.pk]}, follow=True
+    )
+    assert "Updated 1 claim." in response.content.decode()
+    assert ReviewItem.objects.get(pk=korean.pk).assignee is None
+
+
 def test_bulk_over_a_filter_refuses_a_count_other_than_the_one_confirmed(logged_in, workflow):
     ReviewItemFactory.create(claim__text="Korean exports rose 8% last year.")
     form = {"action": "tag", "tag": "Trade", "all_matching": "1", "query": "q=Korean"}
