@@ -15,7 +15,13 @@ from rest_framework.views import APIView
 from claims.models import Article
 from claims.selectors import ArticleProgress, article_get, article_progress
 from claims.services.articles import article_retry, article_submit
-from core.api import RawTextParser, ensure_body_within_limit, raw_body_text
+from core.api import (
+    RawTextParser,
+    StrictCharField,
+    StrictURLField,
+    ensure_body_within_limit,
+    raw_body_text,
+)
 from core.errors import ApplicationError
 
 
@@ -95,9 +101,9 @@ class ArticleCreateApi(APIView):
     parser_classes = [parsers.JSONParser, RawTextParser]
 
     class InputSerializer(serializers.Serializer[Any]):
-        url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
-        html = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-        text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+        url = StrictURLField(required=False, allow_blank=True, max_length=2048)
+        html = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+        text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
 
     @extend_schema(
         request={"application/json": ARTICLE_INPUT_SCHEMA},

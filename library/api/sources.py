@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ensure_body_within_limit
+from core.api import StrictCharField, StrictURLField, ensure_body_within_limit
 from core.errors import ApplicationError
 from library.models import SourceDocument
 from library.selectors import library_search, source_get, sources_with_index_state
@@ -58,10 +58,10 @@ class SourceListCreateApi(APIView):
     required_scopes = {"GET": LIBRARY_READ, "POST": "articles:write"}
 
     class SourceInputSerializer(serializers.Serializer[Any]):
-        url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
-        html = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-        text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-        publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        url = StrictURLField(required=False, allow_blank=True, max_length=2048)
+        html = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+        text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+        publisher = StrictCharField(required=False, allow_blank=True, max_length=200)
 
     @extend_schema(
         operation_id="sources_list",

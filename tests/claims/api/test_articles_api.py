@@ -56,6 +56,27 @@ def test_bad_input_is_a_problem_response(api_client, payload, code, field):
     assert Article.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"text": 123},
+        {"text": True},
+        {"html": 5.5},
+        {"html": ["<p>Sea level rose 20 cm.</p>"]},
+        {"url": 7},
+        {"url": {"href": "https://example.org/a"}},
+    ],
+)
+def test_fields_that_are_not_strings_are_refused(api_client, payload):
+    """DRF's CharField turns 123 into "123": a client's wrong type passed unnoticed (202)."""
+    response = api_client.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    [field] = payload
+    assert response.json()["errors"] == {field: ["Must be a string."]}
+    assert Article.objects.count() == 0
+
+
 def test_body_over_the_cap_is_413(api_client, settings):
     settings.CLAIMDESK_MAX_ARTICLE_BYTES = 2000
     response = api_client.post(URL, {"text": "word " * 1000}, format="json")

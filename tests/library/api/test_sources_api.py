@@ -69,6 +69,14 @@ def test_an_empty_request_is_a_problem(api_client):
     assert response.json()["code"] == "empty"
 
 
+@pytest.mark.parametrize("payload", [{"text": 42}, {"text": TEXT, "publisher": 1}])
+def test_fields_that_are_not_strings_are_refused(api_client, payload):
+    response = api_client.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [next(k for k, v in payload.items() if v != TEXT)]
+    assert not SourceDocument.objects.exists()
+
+
 def test_the_same_source_twice_is_one_document(
     api_client, index_dir, django_capture_on_commit_callbacks
 ):
