@@ -118,6 +118,12 @@ class ArticleCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         ensure_body_within_limit(request)
+        # Checked before the content type: with no body DRF parses nothing (no "raw" for a
+        # text/* type), and a bare POST carries no content type to go by.
+        if request.stream is None:
+            raise ApplicationError(
+                "The request body is empty: send url, html or text.", code="empty"
+            )
         content_type = request.content_type.split(";")[0].strip().lower()
         if content_type.startswith("text/"):
             body = raw_body_text(request)

@@ -86,6 +86,18 @@ def test_body_over_the_cap_is_413(api_client, settings):
     assert huge.status_code == 413
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "text/html", "application/json", None])
+def test_an_empty_body_is_a_400(api_client, content_type):
+    """No body at all, whatever the Content-Type (or none): a 400 that says so (the raw-body
+    path answered 500, KeyError 'raw')."""
+    response = api_client.generic("POST", URL, content_type=content_type)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == "empty"
+    assert response.json()["detail"] == "The request body is empty: send url, html or text."
+    assert Article.objects.count() == 0
+
+
 def test_raw_body_in_a_legacy_encoding_is_decoded(api_client):
     body = "Le niveau de la mer a augmenté de 20 centimètres depuis 1900, selon le GIEC."
     response = api_client.post(
