@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
 
 class ApplicationError(Exception):
     """A request the service refuses, with a stable machine-readable `code` and an HTTP status."""
@@ -19,6 +21,19 @@ class ApplicationError(Exception):
         self.code = code
         self.status = status
         self.extra = extra or {}
+
+
+def invalid_fields(error: ValidationError) -> ApplicationError:
+    """A model's full_clean() failure as the client's error: a 400 whose message names each
+    field, with the fields' messages in `errors` like the API's own field errors."""
+    errors: dict[str, list[str]] = (
+        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    )
+    message = " ".join(
+        " ".join(messages) if field == NON_FIELD_ERRORS else f"{field}: {' '.join(messages)}"
+        for field, messages in errors.items()
+    )
+    return ApplicationError(message, code="invalid", extra={"errors": errors})
 
 
 class TransientError(Exception):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, invalid_fields
 
 PROBLEM_TYPE_BASE = "https://claimdesk.example/problems/"
 
@@ -35,6 +36,8 @@ def _problem(status: int, code: str, detail: Any, extra: dict[str, Any] | None =
 
 
 def claimdesk_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):  # a service's full_clean(): the client's input
+        exc = invalid_fields(exc)
     if isinstance(exc, ApplicationError):
         return _problem(exc.status, exc.code, exc.message, exc.extra)
     if isinstance(exc, Http404):  # Django's own, raised by views and get_object_or_404

@@ -54,8 +54,8 @@ def test_bulk_on_all_matching_changes_only_the_filtered_claims(open_session, que
 
 
 def test_editor_assigns_all_matching_claims_after_confirming(open_session, queue):
-    """"Assign to" (editors only) through the same two steps (it answered 500 every time)."""
-    korean, others = queue
+    """Editors' "Assign to", through the same two steps (it answered 500 every time)."""
+    korean, _ = queue
     UserFactory.create(username="editor", roles=["Editors"])
     editor = open_session("editor")
     page = editor.page

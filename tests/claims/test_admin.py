@@ -1,5 +1,9 @@
 """Admin paths that must go through services: article submission and library documents."""
 
+import html
+
+import pytest
+
 from claims.models import Article
 
 
@@ -14,3 +18,24 @@ def test_admin_adds_an_article_through_the_submit_service(
     assert response.status_code == 302
     assert Article.objects.get().input_kind == Article.InputKind.TEXT
     assert len(callbacks) == 1  # the pipeline was started
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"text": "   "}, "Send exactly one of"),
+        ({"text": "Sea level rose.", "html": "<p>Sea level rose.</p>"}, "Send exactly one of"),
+        ({"source_url": "http://[::1]:8080/x"}, "::1 is a private or reserved address"),
+        ({"source_url": "http://[2001:db8::1]/news"}, "2001:db8::1 is a private or reserved"),
+        ({"source_url": "http://example.org:99999/x"}, "has an invalid port"),
+    ],
+)
+def test_admin_shows_a_refused_submission_on_the_form(admin_client, settings, fields, message):
+    """The service's refusals used to be raised from save_model: a 500 for each of these."""
+    settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS = []
+    response = admin_client.post(
+        "/admin/claims/article/add/", {"source_url": "", "html": "", "text": "", **fields}
+    )
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+    assert not Article.objects.exists()

@@ -279,7 +279,7 @@ def test_bulk_over_a_filter_asks_with_the_count_then_changes_only_the_matching_c
 def test_editor_bulk_assigns_ticked_claims_then_a_whole_filter_after_confirming(
     client, editor, user
 ):
-    """"Assign to" as the queue page sends it (the bug: a 500 on every use, editors included)."""
+    """The queue page's "Assign to", as it posts it (a 500 every time, for editors too)."""
     client.force_login(editor)
     assert '<option value="assign">Assign to</option>' in client.get("/").content.decode()
     korean = ReviewItemFactory.create(claim__text="Korean exports rose 8% last year.")

@@ -77,6 +77,27 @@ def test_fields_that_are_not_strings_are_refused(api_client, payload):
     assert Article.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("http://[::1]:8080/x", "blocked_address"),
+        ("http://[2001:db8::1]/news", "blocked_address"),
+        ("http://example.org:99999/x", "invalid_url"),
+        ("http://93.184.215.14?q=" + "x" * 2025, "invalid"),  # 2,049 characters normalised
+    ],
+)
+def test_urls_that_cannot_be_checked_are_a_400_not_a_500(api_client, settings, url, code):
+    """IPv6 literals lost their brackets (and full_clean's error was a 500); the SSRF guard now
+    refuses private addresses at submission, like the sources and webhooks APIs."""
+    settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS = []
+    response = api_client.post(URL, {"url": url}, format="json")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == code
+    assert response.json()["errors"]
+    assert Article.objects.count() == 0
+
+
 def test_body_over_the_cap_is_413(api_client, settings):
     settings.CLAIMDESK_MAX_ARTICLE_BYTES = 2000
     response = api_client.post(URL, {"text": "word " * 1000}, format="json")
