@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Model
 
 
 class ApplicationError(Exception):
@@ -34,6 +35,15 @@ def invalid_fields(error: ValidationError) -> ApplicationError:
         for field, messages in errors.items()
     )
     return ApplicationError(message, code="invalid", extra={"errors": errors})
+
+
+def full_clean(instance: Model, **kwargs: Any) -> None:
+    """`instance.full_clean(**kwargs)` for a service: what it refuses is an ApplicationError
+    (see invalid_fields), which every way in (API, pages, admin, commands) turns into a 4xx."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise invalid_fields(exc) from exc
 
 
 class TransientError(Exception):

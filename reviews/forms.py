@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from core.conf import conf as core_conf
 from core.errors import ApplicationError
 from core.text import decode_bytes, looks_like_html
+from core.validators import validate_web_uri
 from reviews.models import Status, Verdict
 from reviews.selectors import SORTS, QueueFilters
 
@@ -42,6 +43,7 @@ class CitationForm(forms.Form):
         label="Source URL",
         max_length=2048,
         assume_scheme="https",
+        validators=[validate_web_uri],
         widget=forms.URLInput(attrs={"data-key": "c"}),
     )
     title = forms.CharField(

@@ -6,7 +6,6 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -14,7 +13,7 @@ from claims.models import Article
 from claims.steps import enqueue_next_step
 from core import http_client
 from core.conf import conf as core_conf
-from core.errors import ApplicationError, PermanentError, TransientError, invalid_fields
+from core.errors import ApplicationError, PermanentError, TransientError, full_clean
 from core.text import content_hash, looks_like_html
 
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid)$", re.I)
@@ -117,11 +116,8 @@ def article_input_check(*, url: str = "", html: str = "", text: str = "") -> Art
         submission_hash=content_hash(html or text) if (html or text) else "",
         raw_content=html or text,
     )
-    try:
-        # Not the unique constraints: a duplicate is answered with the article it repeats.
-        article.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        raise invalid_fields(exc) from exc
+    # Not the unique constraints: a duplicate is answered with the article it repeats.
+    full_clean(article, validate_unique=False, validate_constraints=False)
     return article
 
 

@@ -141,6 +141,27 @@ def test_add_citation_and_refuse_javascript_urls(logged_in, workflow):
     assert item.claim.citations.count() == 1
 
 
+def test_citation_forms_refuse_a_url_that_is_no_uri(logged_in, workflow):
+    """`http://localhost/a"onmouseover="x` passed the desk's URL field, on adding and editing."""
+    item = ReviewItemFactory.create()
+    url = 'http://localhost/a"onmouseover="x'
+    added = logged_in.post(f"/claims/{item.pk}/", {"action": "cite", "url": url})
+    assert added.status_code == 400
+    assert "must be percent-encoded" in added.content.decode()
+    assert not item.claim.citations.exists()
+
+    logged_in.post(f"/claims/{item.pk}/", {"action": "cite", "url": "https://www.ipcc.ch/"})
+    citation = item.claim.citations.get()
+    edited = logged_in.post(
+        f"/claims/{item.pk}/",
+        {"action": "cite-edit", "citation": citation.pk, "url": url},
+        follow=True,
+    )
+    assert "Citation not saved" in edited.content.decode()
+    citation.refresh_from_db()
+    assert citation.url == "https://www.ipcc.ch/"
+
+
 def test_user_text_is_escaped(logged_in, workflow):
     item = ReviewItemFactory.create(
         claim__text='<script>alert("x")</script>', explanation="<img src=x onerror=alert(1)>"
