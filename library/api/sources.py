@@ -118,7 +118,9 @@ class SearchHitSerializer(serializers.Serializer[Any]):
     url = serializers.CharField(source="passage.document.url")
     title = serializers.CharField(source="passage.document.title")
     publisher = serializers.CharField(source="passage.document.publisher")
-    published_at = serializers.DateTimeField(source="passage.document.published_at")
+    published_at = serializers.DateTimeField(
+        source="passage.document.published_at", allow_null=True
+    )
     text = serializers.CharField(source="passage.text")
     start = serializers.IntegerField(source="passage.start", help_text="Offset in the document.")
     end = serializers.IntegerField(source="passage.end")

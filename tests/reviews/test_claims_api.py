@@ -73,6 +73,28 @@ def test_malformed_filters_and_cursors_are_400_naming_the_field(
     assert field in response.json()["errors"]
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/claims?updated_since=", "updated_since"),
+        ("/api/v1/claimreview.jsonld?updated_since=", "updated_since"),
+        ("/api/v1/claims/export.csv?updated_since=", "updated_since"),
+        ("/api/v1/claims/export.jsonl?published_after=&q=sea", "published_after"),
+        ("/api/v1/claims?status=", "status"),
+        ("/api/v1/claims?speaker=&verdict=false", "speaker"),
+    ],
+)
+def test_an_empty_filter_is_400_on_every_list_endpoint(published, key_client, path, field):
+    """`updated_since=` was read as no filter at all (the schema says it is a date-time), and
+    the ClaimReview feed skipped it too: every list endpoint now says which filter is empty."""
+    response = key_client("claims:read").get(path)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == {
+        field: ["Empty: give a value, or leave the parameter out."]
+    }
+
+
 def test_filters(published, key_client, workflow, user, editor):
     other = publish(
         ReviewItemFactory.create(claim__speaker="Minister Rossi"),

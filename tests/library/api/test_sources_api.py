@@ -119,6 +119,20 @@ def test_search_returns_passages_with_highlights(
     assert words & {"arctic", "ice", "minimum"}
 
 
+def test_a_search_hit_without_a_date_is_null_as_the_schema_says(
+    api_client, index_dir, django_capture_on_commit_callbacks
+):
+    """The schema said published_at is never null; a document without a date made it so."""
+    _create(api_client, django_capture_on_commit_callbacks, text=TEXT)
+    [hit] = api_client.get("/api/v1/search", {"q": "arctic ice minimum", "limit": 1}).json()
+    assert hit["published_at"] is None
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    responses = schema["paths"]["/api/v1/search"]["get"]["responses"]
+    items = responses["200"]["content"]["application/json"]["schema"]["items"]
+    hit_schema = schema["components"]["schemas"][items["$ref"].rsplit("/", 1)[1]]
+    assert hit_schema["properties"]["published_at"]["nullable"] is True
+
+
 @pytest.mark.parametrize("query", ["", "   "])
 def test_search_needs_a_query(api_client, query):
     response = api_client.get("/api/v1/search", {"q": query})
