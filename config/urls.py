@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from core.problems import api_not_found
 from reviews.views.public import (
     FactCheckFeed,
     FactCheckSitemap,
@@ -39,6 +40,7 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="schema", template_name="core/redoc.html"),
         name="redoc",
     ),
+    re_path(r"^api/", api_not_found),
     path("fact-checks/", fact_check_index, name="fact-checks"),
     path("fact-checks/feed.atom", FactCheckFeed(), name="fact-checks-feed"),
     path("fact-checks/<int:claim_id>-<slug:slug>/", fact_check, name="fact-check"),
@@ -51,5 +53,3 @@ urlpatterns = [
     ),
     path("", include("reviews.urls")),
 ]
-
-handler404 = "core.problems.not_found"

@@ -43,6 +43,20 @@ class StrictURLField(StrictCharField, serializers.URLField):
     """A URL given as a string (see StrictCharField)."""
 
 
+EMPTY_PARAMETER = "Empty: give a value, or leave the parameter out."
+
+
+class QueryParamsSerializer(serializers.Serializer[Any]):
+    """Query parameters, where one sent empty (`?after=`) is a 400: DRF would read it as absent
+    and use the default, and the schema says it is a number (or a string of some length)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        empty = [name for name, _ in self.fields.items() if data.get(name) == ""]
+        if empty:
+            raise ValidationError({name: [EMPTY_PARAMETER] for name in empty})
+        return super().to_internal_value(data)
+
+
 class JsonLdParser(parsers.JSONParser):
     media_type = "application/ld+json"
 

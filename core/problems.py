@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.views.defaults import page_not_found
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -60,9 +60,9 @@ def claimdesk_exception_handler(exc: Exception, context: dict[str, Any]) -> Resp
     return problem
 
 
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """404 for URLs no view matched: problem details under /api/, the HTML page elsewhere."""
-    if request.path.startswith("/api/"):
-        body = _problem_body(404, "not_found", f"No API resource at {request.path}.")
-        return JsonResponse(body, status=404, content_type="application/problem+json")
-    return page_not_found(request, exception)
+@csrf_exempt  # any method: an API client's POST carries a key, not a CSRF token
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """Any URL under /api/ that no endpoint matches: problem details, whatever DEBUG says
+    (Django's 404 for an unmatched URL is its HTML debug page when DEBUG is on)."""
+    body = _problem_body(404, "not_found", f"No API resource at {request.path}.")
+    return JsonResponse(body, status=404, content_type="application/problem+json")

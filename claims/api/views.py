@@ -23,6 +23,7 @@ from core.api import (
     raw_body_text,
 )
 from core.errors import ApplicationError
+from core.validators import validate_web_uri
 
 
 class ArticleOutputSerializer(serializers.Serializer[Any]):
@@ -64,12 +65,17 @@ def _article_response(request: Request, article: Article, http_status: int) -> R
 
 
 WRITE = {"GET": "articles:write", "POST": "articles:write"}
+# A web address that is a URI (RFC 3986; core.validators.validate_web_uri): an IRI's
+# non-ASCII letters, spaces or quotes are sent percent-encoded.
 _URL = {
     "type": "string",
+    "format": "uri",
     "maxLength": 2048,
-    "pattern": r"^https?://([a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?\.)+[a-z]{2,10}(/[A-Za-z0-9._-]*)*$",
+    "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
 }
-_NON_EMPTY = {"type": "string", "minLength": 1, "pattern": r"[A-Za-z]"}
+# Not only blanks (400 "empty"); html must also have text outside its markup, which a
+# pattern cannot say.
+_NON_EMPTY = {"type": "string", "minLength": 1, "pattern": r"\S"}
 # Exactly one of url / html / text (a page's html may carry its url): the serializer alone
 # cannot say that in OpenAPI, so the schema is written out.
 ARTICLE_INPUT_SCHEMA = {
@@ -101,9 +107,17 @@ class ArticleCreateApi(APIView):
     parser_classes = [parsers.JSONParser, RawTextParser]
 
     class InputSerializer(serializers.Serializer[Any]):
-        url = StrictURLField(required=False, allow_blank=True, max_length=2048)
-        html = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
-        text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+        url = StrictURLField(required=False, max_length=2048, validators=[validate_web_uri])
+        html = StrictCharField(required=False, trim_whitespace=False)
+        text = StrictCharField(required=False, trim_whitespace=False)
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            # The schema closes the object (additionalProperties: false): a misspelt field is
+            # refused, not dropped without a word.
+            unknown = sorted(set(self.initial_data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            return attrs
 
     @extend_schema(
         request={"application/json": ARTICLE_INPUT_SCHEMA},

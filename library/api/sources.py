@@ -12,7 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import StrictCharField, StrictURLField, ensure_body_within_limit
+from core.api import (
+    QueryParamsSerializer,
+    StrictCharField,
+    StrictURLField,
+    ensure_body_within_limit,
+)
 from core.errors import ApplicationError
 from library.models import SourceDocument
 from library.selectors import library_search, source_get, sources_with_index_state
@@ -134,7 +139,7 @@ class SearchHitSerializer(serializers.Serializer[Any]):
 class SearchApi(APIView):
     required_scopes = {"GET": LIBRARY_READ}
 
-    class SearchFilterSerializer(serializers.Serializer[Any]):
+    class SearchFilterSerializer(QueryParamsSerializer):
         q = serializers.CharField(max_length=2000, trim_whitespace=True)
         limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
 

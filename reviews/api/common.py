@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clients.scopes import has_scope
+from core.api import EMPTY_PARAMETER
 from reviews import selectors
 from reviews.api.filters import ClaimFilter
 from reviews.models import ReviewItem, Status
@@ -49,9 +50,7 @@ def filtered(items: QuerySet[ReviewItem], params: Any) -> QuerySet[ReviewItem]:
     # would silently get everything.
     empty = [name for name in given if params[name] == ""]
     if empty:
-        raise ValidationError(
-            {name: ["Empty: give a value, or leave the parameter out."] for name in empty}
-        )
+        raise ValidationError({name: [EMPTY_PARAMETER] for name in empty})
     filterset = ClaimFilter(params, queryset=items)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -42,3 +43,31 @@ def test_a_model_validation_error_without_fields_is_a_400_too(db):
     assert response.status_code == 400
     assert response.data["detail"] == "Claims cannot cite themselves."
     assert response.data["errors"] == {"__all__": ["Claims cannot cite themselves."]}
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/no-such-thing"),
+        ("get", "/api/v1/claims/%C2%84"),  # no id: the URL pattern does not match
+        ("post", "/api/v1/articles/%C2%84/retry"),
+        ("delete", "/api/"),
+    ],
+)
+def test_an_unknown_url_under_api_is_a_problem_404_whatever_debug_says(
+    client, settings, debug, method, path
+):
+    """With DEBUG on, Django answered an unmatched /api/ URL with its HTML debug page."""
+    settings.DEBUG = debug
+    response = getattr(client, method)(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "not_found"
+
+
+def test_an_unknown_page_elsewhere_is_the_styled_404(client, settings, db):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

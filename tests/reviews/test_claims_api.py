@@ -58,6 +58,8 @@ def test_unpublished_claims_need_the_read_all_scope(published, key_client, workf
         ("published_after=yesterday", "published_after"),
         ("updated_since=2026-13-45", "updated_since"),
         ("cursor=not-a-cursor", "cursor"),
+        ("verdict=" + "0" * 201, "verdict"),  # the schema's maxLength (200)
+        ("speaker=" + "x" * 201, "speaker"),
         ("page_size=abc", None),
     ],
 )
@@ -82,6 +84,8 @@ def test_malformed_filters_and_cursors_are_400_naming_the_field(
         ("/api/v1/claims/export.jsonl?published_after=&q=sea", "published_after"),
         ("/api/v1/claims?status=", "status"),
         ("/api/v1/claims?speaker=&verdict=false", "speaker"),
+        ("/api/v1/changes?after=", "after"),
+        ("/api/v1/changes?after=3&limit=", "limit"),
     ],
 )
 def test_an_empty_filter_is_400_on_every_list_endpoint(published, key_client, path, field):

@@ -42,6 +42,11 @@ def test_duplicate_submission_returns_existing_article(api_client):
         ({}, "invalid_input", None),
         ({"text": "   "}, "empty", None),
         ({"url": "not a url"}, "invalid", "url"),
+        # What the schema says: a URI (an IRI is sent percent-encoded), and no blank fields.
+        ({"url": "https://fr.wikipedia.org/wiki/Élection"}, "invalid", "url"),
+        ({"url": 'http://localhost/a"onmouseover="x'}, "invalid", "url"),
+        ({"html": "<p>Sea level rose.</p>", "url": ""}, "invalid", "url"),
+        ({"text": ""}, "invalid", "text"),
     ],
 )
 def test_bad_input_is_a_problem_response(api_client, payload, code, field):
@@ -82,7 +87,7 @@ def test_fields_that_are_not_strings_are_refused(api_client, payload):
     [
         ("http://[::1]:8080/x", "blocked_address"),
         ("http://[2001:db8::1]/news", "blocked_address"),
-        ("http://example.org:99999/x", "invalid_url"),
+        ("http://example.org:99999/x", "invalid"),  # no URI: refused with the fields
         ("http://93.184.215.14?q=" + "x" * 2025, "invalid"),  # 2,049 characters normalised
     ],
 )
@@ -95,6 +100,14 @@ def test_urls_that_cannot_be_checked_are_a_400_not_a_500(api_client, settings, u
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["code"] == code
     assert response.json()["errors"]
+    assert Article.objects.count() == 0
+
+
+def test_a_field_the_schema_does_not_name_is_refused(api_client):
+    """The schema closes the object; a misspelt field ("txt") used to be dropped silently."""
+    response = api_client.post(URL, {"text": TEXT, "txt": "typo"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"txt": ["Unknown field."]}
     assert Article.objects.count() == 0
 
 

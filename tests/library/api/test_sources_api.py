@@ -133,6 +133,14 @@ def test_a_search_hit_without_a_date_is_null_as_the_schema_says(
     assert hit_schema["properties"]["published_at"]["nullable"] is True
 
 
+def test_an_empty_limit_is_a_400_not_the_default(api_client):
+    response = api_client.get("/api/v1/search", {"q": "ice", "limit": ""})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "limit": ["Empty: give a value, or leave the parameter out."]
+    }
+
+
 @pytest.mark.parametrize("query", ["", "   "])
 def test_search_needs_a_query(api_client, query):
     response = api_client.get("/api/v1/search", {"q": query})
