@@ -140,7 +140,8 @@ class SearchApi(APIView):
     required_scopes = {"GET": LIBRARY_READ}
 
     class SearchFilterSerializer(QueryParamsSerializer):
-        q = serializers.CharField(max_length=2000, trim_whitespace=True)
+        # The pattern tells clients (and the schema) what DRF refuses anyway: a NUL.
+        q = serializers.RegexField(r"^[^\x00]*$", max_length=2000, trim_whitespace=True)
         limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
 
     @extend_schema(

@@ -1,12 +1,18 @@
-"""The API against its own OpenAPI document: schemathesis generates requests (valid and invalid)
-for every operation and runs every check it has (`--checks all`): no 500s, every response as
-the schema says (status codes, content types, headers, bodies), schema-valid requests accepted,
-schema-invalid ones refused, authentication enforced.
+"""The API against its own OpenAPI document, as `schemathesis run --checks all` tests it:
+every check schemathesis has (no 500s; status codes, content types, headers and bodies as the
+schema says; schema-valid requests accepted and schema-invalid ones refused; authentication
+enforced; a resource readable after it is created and gone after it is deleted).
 
-Each operation runs in schemathesis' three phases (its examples, the coverage phase's boundary
-and missing-value cases, then CLAIMDESK_CONTRACT_EXAMPLES generated cases: 15 in `make test`,
-more in `make contract`), under production settings (DEBUG=False) and local ones (DEBUG=True).
-Nothing leaves the machine: see `offline`.
+- test_api_conforms_to_its_schema: each operation in schemathesis' examples, coverage
+  (boundary and missing values) and fuzzing phases, with valid and invalid data;
+  CLAIMDESK_CONTRACT_EXAMPLES fuzzed cases each (15 in `make test`, 300 in `make contract`).
+- test_api_sequences_conform_to_its_schema: the stateful phase, chains of calls that follow
+  the links schemathesis infers (create a webhook, then read, change or delete it; submit an
+  article, then read or retry it), where the sequence checks (use_after_free,
+  ensure_resource_availability) apply.
+
+Both run under production settings (DEBUG=False) and local ones (DEBUG=True), and nothing
+leaves the machine (see `offline`).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import pytest
 import respx
 import schemathesis
 from django.core import signals
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import CHECKS, load_all_checks
@@ -132,17 +138,20 @@ def auth_headers(db, user) -> dict[str, str]:
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
-# Each request commits on its own, as in production: a database error in one cannot
-# poison the ones after it (inside a single test transaction it would).
-@pytest.mark.django_db(transaction=True)
-@schema.parametrize()
-@hypothesis_settings(
+GENERATION = hypothesis_settings(
     max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
     database=None,
 )
+
+
+# Each request commits on its own, as in production: a database error in one cannot
+# poison the ones after it (inside a single test transaction it would).
+@pytest.mark.django_db(transaction=True)
+@schema.parametrize()
+@GENERATION
 def test_api_conforms_to_its_schema(case, api_data, auth_headers):
     """Every operation, in every phase, with every check."""
     case.call_and_validate(
@@ -150,3 +159,35 @@ def test_api_conforms_to_its_schema(case, api_data, auth_headers):
         checks=ALL_CHECKS,
         excluded_checks=NOT_APPLICABLE.get(case.operation.label, []),
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_sequences_conform_to_its_schema(api_data, auth_headers):
+    """Chains of up to 10 calls, EXAMPLES of them, with every check."""
+
+    class Sequences(schema.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            # Each chain starts from the same data: what one chain wrote (an article, which
+            # the next would meet as a duplicate) would change the next one's responses, and
+            # a derandomized Hypothesis replays chains expecting the same. (A database error
+            # inside a chain would fail the calls after it: a failure shown, not hidden.)
+            self.chain = transaction.atomic()
+            self.chain.__enter__()
+
+        def teardown(self) -> None:
+            transaction.set_rollback(True)
+            self.chain.__exit__(None, None, None)
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": auth_headers}
+
+        def validate_response(self, response: Any, case: Any, *args: Any, **kwargs: Any) -> None:
+            case.validate_response(
+                response,
+                checks=ALL_CHECKS,
+                excluded_checks=NOT_APPLICABLE.get(case.operation.label, []),
+                headers=auth_headers,  # the key is the client's own, not a generated one
+                recorder=self.recorder,  # what the sequence checks look back on
+            )
+
+    Sequences.run(settings=hypothesis_settings(GENERATION, stateful_step_count=10))

@@ -1,5 +1,7 @@
 """/api/v1/sources and /api/v1/search through the real DRF stack."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -146,6 +148,16 @@ def test_search_needs_a_query(api_client, query):
     response = api_client.get("/api/v1/search", {"q": query})
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_query_with_a_nul_is_refused_as_the_schema_says(api_client):
+    """Refused (PostgreSQL cannot hold a NUL) while the schema allowed it: found by the contract
+    test's stateful phase as a schema-valid request rejected."""
+    assert api_client.get("/api/v1/search", {"q": "sea\x00level"}).status_code == 400
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    [q] = [p for p in schema["paths"]["/api/v1/search"]["get"]["parameters"] if p["name"] == "q"]
+    assert re.fullmatch(q["schema"]["pattern"], "sea level")
+    assert not re.fullmatch(q["schema"]["pattern"], "sea\x00level")
 
 
 def test_search_with_a_very_long_query_is_refused_politely(api_client):
