@@ -1,6 +1,6 @@
 """API plumbing every app's endpoints share: raw-body parsers, the body-size guard, input
-fields that take only strings, and cursor pagination that treats a bad cursor as the client's
-input (400), not a missing page."""
+fields that take only strings, query parameters that may not be sent empty, and cursor
+pagination that treats a bad cursor as the client's input (400), not a missing page."""
 
 from __future__ import annotations
 
