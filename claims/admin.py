@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from claims.models import Article, ArticleSentence, Claim, Evidence, StepLease
 from claims.selectors import article_progress, articles_with_progress
-from claims.services.articles import article_retry, article_submit
+from claims.services.articles import article_input_check, article_retry, article_submit
 from claims.services.sentences import sentence_promote
 from core.errors import ApplicationError
 
@@ -24,6 +24,24 @@ class ArticleSubmitForm(forms.ModelForm[Article]):
         model = Article
         fields = ["source_url"]
         labels = {"source_url": "URL"}
+
+    def clean(self) -> dict[str, Any]:
+        """The service's refusal, on the form: the admin saves (save_model) only valid forms,
+        and an error raised there is a 500."""
+        data = super().clean() or {}
+        try:
+            article_input_check(**_submission(data))
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return data
+
+
+def _submission(data: dict[str, Any]) -> dict[str, str]:
+    return {
+        "url": data.get("source_url") or "",
+        "html": data.get("html") or "",
+        "text": data.get("text") or "",
+    }
 
 
 class StepLeaseInline(admin.TabularInline[StepLease, Article]):
@@ -87,15 +105,10 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
         if change:
             super().save_model(request, obj, form, change)
             return
-        try:
-            article, created = article_submit(
-                url=form.cleaned_data.get("source_url", ""),
-                html=form.cleaned_data.get("html", ""),
-                text=form.cleaned_data.get("text", ""),
-                submitted_by=request.user,  # type: ignore[arg-type]
-            )
-        except ApplicationError as exc:
-            raise forms.ValidationError(exc.message) from exc
+        article, created = article_submit(
+            **_submission(form.cleaned_data),
+            submitted_by=request.user,  # type: ignore[arg-type]
+        )
         obj.pk = article.pk
         if not created:
             messages.info(request, f"Already submitted as article {article.pk}.")

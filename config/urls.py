@@ -3,7 +3,7 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 )
 
 from core import views as ops
+from core.problems import api_not_found
 from reviews.views.public import (
     FactCheckFeed,
     FactCheckSitemap,
@@ -59,6 +60,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", swagger_ui, name="swagger-ui"),
     path("api/redoc/", redoc, name="redoc"),
+    re_path(r"^api/", api_not_found),
     path("fact-checks/", fact_check_index, name="fact-checks"),
     path("fact-checks/feed.atom", FactCheckFeed(), name="fact-checks-feed"),
     path("fact-checks/<int:claim_id>-<slug:slug>/", fact_check, name="fact-check"),
@@ -71,5 +73,3 @@ urlpatterns = [
     ),
     path("", include("reviews.urls")),
 ]
-
-handler404 = "core.problems.not_found"

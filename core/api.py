@@ -1,11 +1,12 @@
-"""API plumbing every app's endpoints share: raw-body parsers, the body-size guard and cursor
+"""API plumbing every app's endpoints share: raw-body parsers, the body-size guard, input
+fields that take only strings, query parameters that may not be sent empty, and cursor
 pagination that treats a bad cursor as the client's input (400), not a missing page."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import parsers
+from rest_framework import parsers, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -24,6 +25,36 @@ class RawTextParser(parsers.BaseParser):
         self, stream: Any, media_type: str | None = None, parser_context: Any = None
     ) -> dict[str, bytes]:
         return {"raw": bytes(stream.read()) if stream is not None else b""}
+
+
+class StrictCharField(serializers.CharField):
+    """A string, and only a string: DRF's CharField turns 123 or 1.5 into "123" or "1.5", so a
+    client sending the wrong type would never hear of it."""
+
+    default_error_messages = {"not_a_string": "Must be a string."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class StrictURLField(StrictCharField, serializers.URLField):
+    """A URL given as a string (see StrictCharField)."""
+
+
+EMPTY_PARAMETER = "Empty: give a value, or leave the parameter out."
+
+
+class QueryParamsSerializer(serializers.Serializer[Any]):
+    """Query parameters, where one sent empty (`?after=`) is a 400: DRF would read it as absent
+    and use the default, and the schema says it is a number (or a string of some length)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        empty = [name for name, _ in self.fields.items() if data.get(name) == ""]
+        if empty:
+            raise ValidationError({name: [EMPTY_PARAMETER] for name in empty})
+        return super().to_internal_value(data)
 
 
 class JsonLdParser(parsers.JSONParser):

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 import httpcore
 import httpx
@@ -214,6 +214,27 @@ def resolve_checked(host: str, port: int) -> str:
     return str(addresses[0])
 
 
+def _host_and_port(url: str) -> tuple[SplitResult, str, int]:
+    """The URL's parts, host and port, or PermanentError for a URL no request can be made to."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise PermanentError(f"Only http and https URLs can be fetched, not {url!r}")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:  # not a number, or over 65535
+        raise PermanentError(f"{url!r} has an invalid port") from exc
+    return parts, parts.hostname, port
+
+
+def check_target(url: str) -> None:
+    """The guard's verdict on `url` without requesting it, for refusing at submission what the
+    fetch would refuse later (the fetch checks again). Raises BlockedAddressError, PermanentError
+    (no http(s) URL, a bad port or host name) or TransientError (the name does not resolve now).
+    """
+    _, host, port = _host_and_port(url)
+    resolve_checked(host, port)
+
+
 def _pinned_request(
     client: httpx.Client,
     url: str,
@@ -222,22 +243,20 @@ def _pinned_request(
     content: bytes | None = None,
     headers: dict[str, str] | None = None,
 ) -> httpx.Request:
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise PermanentError(f"Only http and https URLs can be fetched, not {url!r}")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = resolve_checked(parts.hostname, port)
+    parts, host, port = _host_and_port(url)
+    address = resolve_checked(host, port)
     host_for_url = f"[{address}]" if ":" in address else address
     pinned = urlunsplit(
         (parts.scheme, f"{host_for_url}:{port}", parts.path or "/", parts.query, "")
     )
-    host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    # The authority as given, less any user info: an IPv6 literal keeps its brackets.
+    host_header = parts.netloc.rpartition("@")[2]
     return client.build_request(
         method,
         pinned,
         content=content,
         headers={**(headers or {}), "Host": host_header},
-        extensions={"sni_hostname": parts.hostname},
+        extensions={"sni_hostname": host},
     )
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.views.defaults import page_not_found
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, invalid_fields
 
 PROBLEM_TYPE_BASE = "https://claimdesk.example/problems/"
 
@@ -35,6 +36,8 @@ def _problem(status: int, code: str, detail: Any, extra: dict[str, Any] | None =
 
 
 def claimdesk_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):  # a service's full_clean(): the client's input
+        exc = invalid_fields(exc)
     if isinstance(exc, ApplicationError):
         return _problem(exc.status, exc.code, exc.message, exc.extra)
     if isinstance(exc, Http404):  # Django's own, raised by views and get_object_or_404
@@ -57,9 +60,9 @@ def claimdesk_exception_handler(exc: Exception, context: dict[str, Any]) -> Resp
     return problem
 
 
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """404 for URLs no view matched: problem details under /api/, the HTML page elsewhere."""
-    if request.path.startswith("/api/"):
-        body = _problem_body(404, "not_found", f"No API resource at {request.path}.")
-        return JsonResponse(body, status=404, content_type="application/problem+json")
-    return page_not_found(request, exception)
+@csrf_exempt  # any method: an API client's POST carries a key, not a CSRF token
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """Any URL under /api/ that no endpoint matches: problem details, whatever DEBUG says
+    (Django's 404 for an unmatched URL is its HTML debug page when DEBUG is on)."""
+    body = _problem_body(404, "not_found", f"No API resource at {request.path}.")
+    return JsonResponse(body, status=404, content_type="application/problem+json")

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from core.conf import conf as core_conf
 from core.errors import ApplicationError
 from core.text import decode_bytes, looks_like_html
+from core.validators import validate_web_uri
 from reviews.models import Status, Verdict
 from reviews.selectors import SORTS, QueueFilters
 
@@ -42,6 +43,7 @@ class CitationForm(forms.Form):
         label="Source URL",
         max_length=2048,
         assume_scheme="https",
+        validators=[validate_web_uri],
         widget=forms.URLInput(attrs={"data-key": "c"}),
     )
     title = forms.CharField(
@@ -187,6 +189,8 @@ class BulkActionForm(forms.Form):
         ("status", "Move to status"),
         ("verdict", "Set verdict"),
     ]
+    # The form field holding each action's argument ("assign" names a person in `assignee`).
+    VALUE_FIELDS = {"assign": "assignee", "tag": "tag", "status": "status", "verdict": "verdict"}
     action = forms.ChoiceField(choices=ACTIONS)
     ids = IdListField(required=False)
     all_matching = forms.BooleanField(required=False)
@@ -216,7 +220,7 @@ class BulkActionForm(forms.Form):
 
     def value(self) -> Any:
         """The action's argument: a user, a tag name, a status or a verdict."""
-        return self.cleaned_data[self.cleaned_data["action"]]
+        return self.cleaned_data[self.VALUE_FIELDS[self.cleaned_data["action"]]]
 
     def describe_action(self) -> str:
         """The action in words, for the confirmation: "Tag “Health”", "Set verdict “False”"."""

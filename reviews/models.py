@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from claims.models import Claim
+from core.validators import validate_web_uri
 
 
 class Status(models.Model):
@@ -153,7 +154,7 @@ class Citation(models.Model):
         FAILED = "failed", "could not fetch"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
-    url = models.URLField(max_length=2048)
+    url = models.URLField(max_length=2048, validators=[validate_web_uri])
     title = models.CharField(max_length=500, blank=True)
     quote = models.TextField(blank=True)
     # Filled in the background from the page itself (SSRF-guarded fetch).

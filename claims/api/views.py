@@ -15,8 +15,15 @@ from rest_framework.views import APIView
 from claims.models import Article
 from claims.selectors import ArticleProgress, article_get, article_progress
 from claims.services.articles import article_retry, article_submit
-from core.api import RawTextParser, ensure_body_within_limit, raw_body_text
+from core.api import (
+    RawTextParser,
+    StrictCharField,
+    StrictURLField,
+    ensure_body_within_limit,
+    raw_body_text,
+)
 from core.errors import ApplicationError
+from core.validators import validate_web_uri
 
 
 class ArticleOutputSerializer(serializers.Serializer[Any]):
@@ -58,12 +65,17 @@ def _article_response(request: Request, article: Article, http_status: int) -> R
 
 
 WRITE = {"GET": "articles:write", "POST": "articles:write"}
+# A web address that is a URI (RFC 3986; core.validators.validate_web_uri): an IRI's
+# non-ASCII letters, spaces or quotes are sent percent-encoded.
 _URL = {
     "type": "string",
+    "format": "uri",
     "maxLength": 2048,
-    "pattern": r"^https?://([a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?\.)+[a-z]{2,10}(/[A-Za-z0-9._-]*)*$",
+    "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
 }
-_NON_EMPTY = {"type": "string", "minLength": 1, "pattern": r"[A-Za-z]"}
+# Not only blanks (400 "empty"); html must also have text outside its markup, which a
+# pattern cannot say.
+_NON_EMPTY = {"type": "string", "minLength": 1, "pattern": r"\S"}
 # Exactly one of url / html / text (a page's html may carry its url): the serializer alone
 # cannot say that in OpenAPI, so the schema is written out.
 ARTICLE_INPUT_SCHEMA = {
@@ -95,9 +107,17 @@ class ArticleCreateApi(APIView):
     parser_classes = [parsers.JSONParser, RawTextParser]
 
     class InputSerializer(serializers.Serializer[Any]):
-        url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
-        html = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-        text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+        url = StrictURLField(required=False, max_length=2048, validators=[validate_web_uri])
+        html = StrictCharField(required=False, trim_whitespace=False)
+        text = StrictCharField(required=False, trim_whitespace=False)
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            # The schema closes the object (additionalProperties: false): a misspelt field is
+            # refused, not dropped without a word.
+            unknown = sorted(set(self.initial_data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            return attrs
 
     @extend_schema(
         request={"application/json": ARTICLE_INPUT_SCHEMA},
@@ -112,6 +132,12 @@ class ArticleCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         ensure_body_within_limit(request)
+        # Checked before the content type: with no body DRF parses nothing (no "raw" for a
+        # text/* type), and a bare POST carries no content type to go by.
+        if request.stream is None:
+            raise ApplicationError(
+                "The request body is empty: send url, html or text.", code="empty"
+            )
         content_type = request.content_type.split(";")[0].strip().lower()
         if content_type.startswith("text/"):
             body = raw_body_text(request)

@@ -26,7 +26,8 @@ CLAIMREVIEW_INPUT_SCHEMA = {
         "reviewRating": {"type": "object"},
         "itemReviewed": {"type": "object"},
         "author": {"type": "object"},
-        "datePublished": {"type": "string", "format": "date"},
+        # Read when it is a date (ISO 8601 or as fact-checkers write them), else left out.
+        "datePublished": {"type": "string"},
     },
     "required": ["@type", "claimReviewed", "url"],
 }

@@ -12,7 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ensure_body_within_limit
+from core.api import (
+    QueryParamsSerializer,
+    StrictCharField,
+    StrictURLField,
+    ensure_body_within_limit,
+)
 from core.errors import ApplicationError
 from library.models import SourceDocument
 from library.selectors import library_search, source_get, sources_with_index_state
@@ -58,10 +63,10 @@ class SourceListCreateApi(APIView):
     required_scopes = {"GET": LIBRARY_READ, "POST": "articles:write"}
 
     class SourceInputSerializer(serializers.Serializer[Any]):
-        url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
-        html = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-        text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-        publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        url = StrictURLField(required=False, allow_blank=True, max_length=2048)
+        html = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+        text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+        publisher = StrictCharField(required=False, allow_blank=True, max_length=200)
 
     @extend_schema(
         operation_id="sources_list",
@@ -118,7 +123,9 @@ class SearchHitSerializer(serializers.Serializer[Any]):
     url = serializers.CharField(source="passage.document.url")
     title = serializers.CharField(source="passage.document.title")
     publisher = serializers.CharField(source="passage.document.publisher")
-    published_at = serializers.DateTimeField(source="passage.document.published_at")
+    published_at = serializers.DateTimeField(
+        source="passage.document.published_at", allow_null=True
+    )
     text = serializers.CharField(source="passage.text")
     start = serializers.IntegerField(source="passage.start", help_text="Offset in the document.")
     end = serializers.IntegerField(source="passage.end")
@@ -132,8 +139,9 @@ class SearchHitSerializer(serializers.Serializer[Any]):
 class SearchApi(APIView):
     required_scopes = {"GET": LIBRARY_READ}
 
-    class SearchFilterSerializer(serializers.Serializer[Any]):
-        q = serializers.CharField(max_length=2000, trim_whitespace=True)
+    class SearchFilterSerializer(QueryParamsSerializer):
+        # The pattern tells clients (and the schema) what DRF refuses anyway: a NUL.
+        q = serializers.RegexField(r"^[^\x00]*$", max_length=2000, trim_whitespace=True)
         limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
 
     @extend_schema(

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import QueryParamsSerializer
 from reviews import selectors
 from reviews.api.common import (
     READ,
@@ -31,7 +32,7 @@ class ChangesPageSerializer(serializers.Serializer[Any]):
 class ChangesApi(APIView):
     required_scopes = READ
 
-    class QuerySerializer(serializers.Serializer[Any]):
+    class QuerySerializer(QueryParamsSerializer):
         after = serializers.IntegerField(min_value=0, default=0)
         limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
 

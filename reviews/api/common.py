@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clients.scopes import has_scope
+from core.api import EMPTY_PARAMETER
 from reviews import selectors
 from reviews.api.filters import ClaimFilter
 from reviews.models import ReviewItem, Status
@@ -42,8 +43,14 @@ def claims_for(request: Request) -> QuerySet[ReviewItem]:
 
 def filtered(items: QuerySet[ReviewItem], params: Any) -> QuerySet[ReviewItem]:
     """`items` narrowed by the ClaimFilter fields in `params` (400 naming a bad one)."""
-    if not any(name in params for name in ClaimFilter.base_filters):
+    given = [name for name in ClaimFilter.base_filters if name in params]
+    if not given:
         return items  # most requests filter nothing: skip building and validating the form
+    # django-filter reads an empty value as no filter: a client that sent `updated_since=`
+    # would silently get everything.
+    empty = [name for name in given if params[name] == ""]
+    if empty:
+        raise ValidationError({name: [EMPTY_PARAMETER] for name in empty})
     filterset = ClaimFilter(params, queryset=items)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
@@ -69,9 +76,10 @@ def last_modified(response: Response, moment: datetime | None) -> Response:
     return response
 
 
-# Strings without NUL (PostgreSQL cannot store it) and ISO 8601 date-times with real offsets:
-# the schema says what the filters accept, so clients (and the contract test) can tell.
-TEXT = {"type": "string", "pattern": "^[^\\x00]*$", "maxLength": 200}
+# Strings without NUL (PostgreSQL cannot store it) and ISO 8601 date-times with real offsets,
+# never empty (400): the schema says what the filters accept, so clients (and the contract
+# test) can tell.
+TEXT = {"type": "string", "pattern": "^[^\\x00]*$", "minLength": 1, "maxLength": 200}
 DATETIME = {
     "type": "string",
     "format": "date-time",

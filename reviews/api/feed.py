@@ -50,9 +50,8 @@ class ClaimReviewFeedApi(APIView):
             .prefetch_related(None)
             .order_by("id")
         )
-        since = request.query_params.get("updated_since")
-        if since:  # the feed takes this one filter
-            items = filtered(items, {"updated_since": since})
+        if "updated_since" in request.query_params:  # the feed takes this one filter
+            items = filtered(items, {"updated_since": request.query_params["updated_since"]})
         return StreamingHttpResponse(
             _feed(items.iterator(chunk_size=1000), public_base_url(request)), content_type=JSONLD
         )

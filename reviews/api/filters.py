@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
@@ -25,17 +26,24 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):  # type: ignore[misc]  # unt
         return filtered
 
 
+class TextFilter(filters.CharFilter):  # type: ignore[misc]  # django-filter is untyped
+    """At most 200 characters, as the schema says (reviews.api.common.TEXT): longer is a 400."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, max_length=200, **kwargs)
+
+
 class ClaimFilter(filters.FilterSet):  # type: ignore[misc]  # django-filter is untyped
-    status = filters.CharFilter(field_name="status__slug", help_text="Status slug")
-    verdict = filters.CharFilter(field_name="verdict__slug", help_text="Verdict slug")
-    language = filters.CharFilter(field_name="claim__article__language")
-    outlet = filters.CharFilter(method="filter_outlet", help_text="Outlet name (exact, any case)")
-    speaker = filters.CharFilter(field_name="claim__speaker", lookup_expr="icontains")
-    tag = filters.CharFilter(field_name="tags__slug")
+    status = TextFilter(field_name="status__slug", help_text="Status slug")
+    verdict = TextFilter(field_name="verdict__slug", help_text="Verdict slug")
+    language = TextFilter(field_name="claim__article__language")
+    outlet = TextFilter(method="filter_outlet", help_text="Outlet name (exact, any case)")
+    speaker = TextFilter(field_name="claim__speaker", lookup_expr="icontains")
+    tag = TextFilter(field_name="tags__slug")
     published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lt")
     updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    q = filters.CharFilter(field_name="claim__text", lookup_expr="icontains", max_length=200)
+    q = TextFilter(field_name="claim__text", lookup_expr="icontains")
 
     class Meta:
         model = ReviewItem

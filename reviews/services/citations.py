@@ -7,13 +7,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import ApplicationError, PermanentError
+from core.errors import ApplicationError, PermanentError, full_clean
 from core.http_client import fetch_text
 from core.tasks import enqueue_on_commit
 from core.text import extract_from_html, looks_like_html
+from core.validators import validate_web_uri
 from reviews import roles
 from reviews.models import Citation, Note, ReviewItem
 from reviews.services.common import hold, lock_item, log
@@ -38,7 +40,7 @@ def citation_add(
     citation = Citation(
         claim_id=claim_id, url=url, title=title.strip(), quote=quote.strip(), added_by=user
     )
-    citation.full_clean()
+    full_clean(citation)
     citation.save()
     item.save(update_fields=["assignee", "lease_expires_at", "updated_at"])
     log(item, user, "cited", {**changes, "citation": [None, citation.url]})
@@ -141,7 +143,7 @@ def citation_update(
             setattr(citation, field, after)
     if "url" in changes:
         _refetch(citation)
-    citation.full_clean()
+    full_clean(citation)
     citation.save()
     if set(changes) - {"assignee"}:
         log(item, user, "edited citation", changes)
@@ -157,12 +159,15 @@ def citation_remove(*, citation_id: int, user: User) -> None:
 
 
 def _checked_url(url: str) -> str:
+    """Only web links (javascript:, data: and file: URLs never reach a page or a fetcher), and
+    only URIs: the API serves them as `format: uri`, and pages put them in attributes."""
     url = url.strip()
-    # Only web links: javascript:, data: and file: URLs never reach a page or a fetcher.
-    if not url.lower().startswith(("http://", "https://")):
+    try:
+        validate_web_uri(url)
+    except ValidationError as exc:
         raise ApplicationError(
-            "Citation URLs must start with http:// or https://.", code="invalid_url"
-        )
+            exc.messages[0], code="invalid_url", extra={"errors": {"url": exc.messages}}
+        ) from exc
     return url
 
 

@@ -53,6 +53,28 @@ def test_bulk_on_all_matching_changes_only_the_filtered_claims(open_session, que
     assert not ReviewItem.objects.filter(pk__in=[o.pk for o in others], tags__isnull=False)
 
 
+def test_editor_assigns_all_matching_claims_after_confirming(open_session, queue):
+    """Editors' "Assign to", through the same two steps (it answered 500 every time)."""
+    korean, _ = queue
+    UserFactory.create(username="editor", roles=["Editors"])
+    editor = open_session("editor")
+    page = editor.page
+    _filter_live(page, "Korean")
+
+    page.get_by_label("or all claims matching the filter").check()
+    page.get_by_label("Bulk action", exact=True).select_option(label="Assign to")
+    page.get_by_label("Assignee for the bulk action").select_option(label="checker")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#bulk-question")).to_have_text(
+        "Assign to checker: apply to 1 claim matching: text ‘Korean’?"
+    )
+    page.get_by_role("button", name="Apply to 1 claim").click()
+    expect(page.get_by_role("status")).to_have_text("Updated 1 claim.")
+
+    assigned = ReviewItem.objects.filter(assignee__username="checker").values_list("pk", flat=True)
+    assert list(assigned) == [korean.pk]
+
+
 def test_saved_view_stores_the_live_filter(open_session, queue):
     checker = open_session("checker")
     page = checker.page

@@ -1,8 +1,10 @@
 """Admin paths that must go through services: article submission and library documents."""
 
+import html
 import uuid
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from claims.models import Article, StepLease
@@ -35,3 +37,24 @@ def test_an_article_shows_which_worker_runs_its_step(admin_client):
     response = admin_client.get(f"/admin/claims/article/{article.pk}/change/")
     assert response.status_code == 200
     assert b"worker-3:4242" in response.content
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"text": "   "}, "Send exactly one of"),
+        ({"text": "Sea level rose.", "html": "<p>Sea level rose.</p>"}, "Send exactly one of"),
+        ({"source_url": "http://[::1]:8080/x"}, "::1 is a private or reserved address"),
+        ({"source_url": "http://[2001:db8::1]/news"}, "2001:db8::1 is a private or reserved"),
+        ({"source_url": "http://example.org:99999/x"}, "has an invalid port"),
+    ],
+)
+def test_admin_shows_a_refused_submission_on_the_form(admin_client, settings, fields, message):
+    """The service's refusals used to be raised from save_model: a 500 for each of these."""
+    settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS = []
+    response = admin_client.post(
+        "/admin/claims/article/add/", {"source_url": "", "html": "", "text": "", **fields}
+    )
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+    assert not Article.objects.exists()

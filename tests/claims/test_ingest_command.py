@@ -44,6 +44,30 @@ def test_missing_path_and_empty_file_are_clear_errors(tmp_path, db):
     assert "empty" in err.getvalue()
 
 
+def test_urls_the_service_refuses_are_listed_not_a_traceback(db, settings):
+    """A URL whose normalised form failed the model's validation, or with a port out of range,
+    stopped the command with a traceback (and the targets after it were never submitted)."""
+    settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS = []
+    err = StringIO()
+    with pytest.raises(CommandError, match="3 target"):
+        call_command(
+            "ingest",
+            "http://[::1]:8080/x",
+            "http://example.org:99999/x",
+            "http://my_host.example/x",
+            stdout=StringIO(),
+            stderr=err,
+        )
+    problems = err.getvalue()
+    assert "http://[::1]:8080/x: ::1 is a private or reserved address" in problems
+    assert (
+        "http://example.org:99999/x: The URL 'http://example.org:99999/x' has an invalid port."
+        in problems
+    )
+    assert "http://my_host.example/x: source_url: Enter a valid URL." in problems
+    assert not Article.objects.exists()
+
+
 def test_wait_times_out_clearly_without_a_worker(tmp_path, db):
     (tmp_path / "a.txt").write_text(TEXT)
     with pytest.raises(CommandError, match="Is a worker running"):

@@ -1,7 +1,9 @@
 """The SSRF-guarded client against a real local HTTP server (no outside network)."""
 
 import socket
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -10,6 +12,7 @@ from core.http_client import (
     BlockedAddressError,
     DeadlineExceededError,
     ResponseTooLargeError,
+    check_target,
     fetch,
     post,
     resolve_checked,
@@ -65,6 +68,60 @@ def test_fetch_refuses_non_http_schemes():
     for url in ("file:///etc/passwd", "ftp://example.org/x", "javascript:alert(1)"):
         with pytest.raises(PermanentError):
             fetch(url)
+
+
+def test_fetch_refuses_a_port_out_of_range():
+    """urlsplit's ValueError went through as a 500 (the sources API fetches in the request)."""
+    with pytest.raises(PermanentError, match="invalid port"):
+        fetch("http://example.org:99999/x")
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("http://[::1]:8080/x", BlockedAddressError),
+        ("http://[2001:db8::1]/news", BlockedAddressError),
+        ("http://example.org:99999/x", PermanentError),
+        ("ftp://example.org/x", PermanentError),
+    ],
+)
+def test_check_target_gives_the_guards_verdict_without_a_request(settings, url, error):
+    settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS = []
+    with pytest.raises(error):
+        check_target(url)
+
+
+def test_an_allowed_ipv6_literal_is_fetched_with_its_brackets_in_the_host_header(settings):
+    """The Host header was built from the bare address: "::1:8080", which is no host."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = self.headers["Host"].encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    class IPv6Server(ThreadingHTTPServer):
+        address_family = socket.AF_INET6
+
+    try:
+        server = IPv6Server(("::1", 0), Handler)
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS = ["::1"]
+    port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        response = fetch(f"http://[::1]:{port}/")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert response.content.decode() == f"[::1]:{port}"
 
 
 def test_fetch_reads_allowed_local_page(local_server):

@@ -95,12 +95,17 @@ def test_a_duplicate_says_already_submitted_and_links_to_the_first(submit):
         ({"text": "   \n "}, "The text is empty."),
         ({"url": "not a url"}, "Enter a valid URL."),
         ({"url": "ftp://example.org/story"}, "Only absolute http(s) URLs can be submitted"),
+        # These three were 500s: an IPv6 literal lost its brackets, a port out of range.
+        ({"url": "http://[::1]:8080/x"}, "::1 is a private or reserved address"),
+        ({"url": "http://[2001:db8::1]/news"}, "2001:db8::1 is a private or reserved address"),
+        ({"url": "http://example.org:99999/x"}, "has an invalid port."),
         ({"url": "https://example.org/a", "text": "Some text."}, "not several"),
         ({"text": "x" * 200}, "The text is 200 bytes; the limit is 100 bytes."),
     ],
 )
 def test_errors_are_clear_and_nothing_is_submitted(submit, settings, data, message):
     settings.CLAIMDESK_MAX_ARTICLE_BYTES = 100
+    settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS = []
     response = submit(data)
     assert response.status_code in (400, 413)
     assert message in response.content.decode()

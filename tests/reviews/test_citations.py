@@ -1,10 +1,14 @@
 """Citation pages fetched in the background, mentions in notes, and sanitised rendering."""
 
+import importlib
+
 import lxml.html
 import pytest
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
 
 from core.errors import ApplicationError, TransientError
+from core.validators import validate_web_uri
 from reviews.models import Citation, Note
 from reviews.services.citations import citation_add, citation_fetch, note_add
 from tests.factories import UserFactory
@@ -62,6 +66,33 @@ def test_a_missing_page_marks_the_citation_failed_with_the_reason(item, user, lo
     citation.refresh_from_db()
     assert citation.fetch_state == Citation.FetchState.FAILED
     assert "404" in citation.fetch_error
+
+
+NOT_URIS = ['http://localhost/a"onmouseover="x', "https://example.org/a b", "https://ex.org/<x>"]
+
+
+@pytest.mark.parametrize("url", NOT_URIS)
+def test_citation_urls_must_be_uris_when_added_or_edited(item, user, url):
+    """Django's URLValidator took these; the API then emitted them under `format: uri`."""
+    from reviews.services.citations import citation_update
+
+    with pytest.raises(ApplicationError) as info:
+        citation_add(claim_id=item.claim_id, user=user, url=url)
+    assert info.value.code == "invalid_url"
+    assert "must be percent-encoded" in info.value.extra["errors"]["url"][0]
+    citation = citation_add(claim_id=item.claim_id, user=user, url="https://example.org/a")
+    with pytest.raises(ApplicationError):
+        citation_update(citation_id=citation.pk, user=user, url=url)
+    citation.refresh_from_db()
+    assert citation.url == "https://example.org/a"
+
+
+def test_the_model_refuses_a_citation_url_that_is_no_uri(item):
+    """The rule is the model's own (full_clean), whatever writes the row."""
+    citation = Citation(claim=item.claim, url=NOT_URIS[0])
+    with pytest.raises(ValidationError) as info:
+        citation.full_clean(exclude=["added_by"])
+    assert list(info.value.message_dict) == ["url"]
 
 
 def test_mentions_link_existing_users_only(item, user):
@@ -224,3 +255,22 @@ def test_someone_without_a_role_cannot_remove_a_citation(item, workflow):
     with pytest.raises(ApplicationError) as info:
         citation_remove(citation_id=citation.pk, user=nobody)
     assert info.value.status == 403
+
+
+@pytest.mark.parametrize(
+    ("stored", "served"),
+    [
+        ('http://localhost/a"onmouseover="x', "http://localhost/a%22onmouseover=%22x"),
+        (
+            "https://example.org/wiki/Über?q=a b#x y",
+            "https://example.org/wiki/%C3%9Cber?q=a%20b#x%20y",
+        ),
+        ("https://example.org/100%/x", "https://example.org/100%25/x"),
+        ("http://[2001:db8::1]:8080/a|b", "http://[2001:db8::1]:8080/a%7Cb"),
+    ],
+)
+def test_citation_urls_stored_before_the_rule_are_made_uris(stored, served):
+    """reviews 0010 percent-encodes what the validator now refuses, as a browser would."""
+    migration = importlib.import_module("reviews.migrations.0010_citation_url_is_a_uri")
+    assert migration.as_uri(stored) == served
+    validate_web_uri(served)

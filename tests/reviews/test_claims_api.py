@@ -58,6 +58,8 @@ def test_unpublished_claims_need_the_read_all_scope(published, key_client, workf
         ("published_after=yesterday", "published_after"),
         ("updated_since=2026-13-45", "updated_since"),
         ("cursor=not-a-cursor", "cursor"),
+        ("verdict=" + "0" * 201, "verdict"),  # the schema's maxLength (200)
+        ("speaker=" + "x" * 201, "speaker"),
         ("page_size=abc", None),
     ],
 )
@@ -71,6 +73,30 @@ def test_malformed_filters_and_cursors_are_400_naming_the_field(
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert field in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/claims?updated_since=", "updated_since"),
+        ("/api/v1/claimreview.jsonld?updated_since=", "updated_since"),
+        ("/api/v1/claims/export.csv?updated_since=", "updated_since"),
+        ("/api/v1/claims/export.jsonl?published_after=&q=sea", "published_after"),
+        ("/api/v1/claims?status=", "status"),
+        ("/api/v1/claims?speaker=&verdict=false", "speaker"),
+        ("/api/v1/changes?after=", "after"),
+        ("/api/v1/changes?after=3&limit=", "limit"),
+    ],
+)
+def test_an_empty_filter_is_400_on_every_list_endpoint(published, key_client, path, field):
+    """`updated_since=` was read as no filter at all (the schema says it is a date-time), and
+    the ClaimReview feed skipped it too: every list endpoint now says which filter is empty."""
+    response = key_client("claims:read").get(path)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == {
+        field: ["Empty: give a value, or leave the parameter out."]
+    }
 
 
 def test_filters(published, key_client, workflow, user, editor):

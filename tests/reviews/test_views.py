@@ -141,6 +141,27 @@ def test_add_citation_and_refuse_javascript_urls(logged_in, workflow):
     assert item.claim.citations.count() == 1
 
 
+def test_citation_forms_refuse_a_url_that_is_no_uri(logged_in, workflow):
+    """`http://localhost/a"onmouseover="x` passed the desk's URL field, on adding and editing."""
+    item = ReviewItemFactory.create()
+    url = 'http://localhost/a"onmouseover="x'
+    added = logged_in.post(f"/claims/{item.pk}/", {"action": "cite", "url": url})
+    assert added.status_code == 400
+    assert "must be percent-encoded" in added.content.decode()
+    assert not item.claim.citations.exists()
+
+    logged_in.post(f"/claims/{item.pk}/", {"action": "cite", "url": "https://www.ipcc.ch/"})
+    citation = item.claim.citations.get()
+    edited = logged_in.post(
+        f"/claims/{item.pk}/",
+        {"action": "cite-edit", "citation": citation.pk, "url": url},
+        follow=True,
+    )
+    assert "Citation not saved" in edited.content.decode()
+    citation.refresh_from_db()
+    assert citation.url == "https://www.ipcc.ch/"
+
+
 def test_user_text_is_escaped(logged_in, workflow):
     item = ReviewItemFactory.create(
         claim__text='<script>alert("x")</script>', explanation="<img src=x onerror=alert(1)>"
@@ -274,6 +295,42 @@ def test_bulk_over_a_filter_asks_with_the_count_then_changes_only_the_matching_c
     changed = ReviewItem.objects.filter(verdict__slug="not-check-worthy")
     assert list(changed.values_list("pk", flat=True)) == [korean.pk]
     assert all(ReviewItem.objects.get(pk=o.pk).verdict is None for o in others)
+
+
+def test_editor_bulk_assigns_ticked_claims_then_a_whole_filter_after_confirming(
+    client, editor, user
+):
+    """The queue page's "Assign to", as it posts it (a 500 every time, for editors too)."""
+    client.force_login(editor)
+    assert '<option value="assign">Assign to</option>' in client.get("/").content.decode()
+    korean = ReviewItemFactory.create(claim__text="Korean exports rose 8% last year.")
+    others = ReviewItemFactory.create_batch(2)
+
+    response = client.post(
+        "/bulk/", {"action": "assign", "assignee": "checker", "ids": [others[0].pk]}, follow=True
+    )
+    assert "Updated 1 claim." in response.content.decode()
+    assert ReviewItem.objects.get(pk=others[0].pk).assignee == user
+
+    form = {"action": "assign", "assignee": "checker", "all_matching": "1", "query": "q=Korean"}
+    confirm = client.post("/bulk/", form)
+    assert confirm.status_code == 200
+    text = confirm.content.decode()
+    assert "Assign to checker: apply to <strong>1 claim</strong> matching: text ‘Korean’?" in text
+    assert 'name="assignee" value="checker"' in text  # carried to the final submit
+    assert ReviewItem.objects.get(pk=korean.pk).assignee is None  # asking changes nothing
+
+    response = client.post("/bulk/", {**form, "expected_count": "1"}, follow=True)
+    assert "Updated 1 claim." in response.content.decode()
+    assert ReviewItem.objects.get(pk=korean.pk).assignee == user
+    assert ReviewItem.objects.get(pk=others[1].pk).assignee is None
+
+    # "nobody" unassigns: the empty choice is a value of its own, not a missing one.
+    response = client.post(
+        "/bulk/", {"action": "assign", "assignee": "", "ids": [korean.pk]}, follow=True
+    )
+    assert "Updated 1 claim." in response.content.decode()
+    assert ReviewItem.objects.get(pk=korean.pk).assignee is None
 
 
 def test_bulk_over_a_filter_refuses_a_count_other_than_the_one_confirmed(logged_in, workflow):

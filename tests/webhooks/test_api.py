@@ -65,6 +65,17 @@ def test_bad_urls_are_refused_with_400(client, url, fragment, settings):
     assert not WebhookEndpoint.objects.exists()
 
 
+def test_a_description_that_is_not_a_string_is_refused(client, local_server, webhook_settings):
+    response = client.post(
+        "/api/v1/webhooks",
+        {"url": local_server.url("/hook"), "events": ["claim.published"], "description": 5},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"description": ["Must be a string."]}
+    assert not WebhookEndpoint.objects.exists()
+
+
 def test_a_name_resolving_to_a_private_address_is_refused(client, monkeypatch, settings):
     settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS = []
 

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import StrictCharField, StrictURLField
 from core.errors import ApplicationError
 from webhooks import services
 from webhooks.api.permissions import CanManageWebhooks
@@ -134,9 +135,9 @@ class WebhookListCreateApi(WebhookApi):
 
     @extend_schema_serializer(component_name="WebhookCreateInput")
     class InputSerializer(serializers.Serializer[Any]):
-        url = serializers.URLField(max_length=2048)
+        url = StrictURLField(max_length=2048)
         events = _events_field(required=True)
-        description = serializers.CharField(required=False, allow_blank=True, max_length=500)
+        description = StrictCharField(required=False, allow_blank=True, max_length=500)
 
     @extend_schema(
         responses=WebhookEndpointOutputSerializer(many=True),
@@ -195,9 +196,9 @@ class WebhookListCreateApi(WebhookApi):
 class WebhookDetailApi(WebhookApi):
     @extend_schema_serializer(component_name="WebhookUpdateInput")
     class InputSerializer(serializers.Serializer[Any]):
-        url = serializers.URLField(max_length=2048, required=False)
+        url = StrictURLField(max_length=2048, required=False)
         events = _events_field(required=False)
-        description = serializers.CharField(required=False, allow_blank=True, max_length=500)
+        description = StrictCharField(required=False, allow_blank=True, max_length=500)
         is_active = serializers.BooleanField(
             required=False, help_text="true re-enables a disabled endpoint."
         )

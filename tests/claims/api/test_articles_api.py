@@ -42,6 +42,11 @@ def test_duplicate_submission_returns_existing_article(api_client):
         ({}, "invalid_input", None),
         ({"text": "   "}, "empty", None),
         ({"url": "not a url"}, "invalid", "url"),
+        # What the schema says: a URI (an IRI is sent percent-encoded), and no blank fields.
+        ({"url": "https://fr.wikipedia.org/wiki/Élection"}, "invalid", "url"),
+        ({"url": 'http://localhost/a"onmouseover="x'}, "invalid", "url"),
+        ({"html": "<p>Sea level rose.</p>", "url": ""}, "invalid", "url"),
+        ({"text": ""}, "invalid", "text"),
     ],
 )
 def test_bad_input_is_a_problem_response(api_client, payload, code, field):
@@ -56,6 +61,56 @@ def test_bad_input_is_a_problem_response(api_client, payload, code, field):
     assert Article.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"text": 123},
+        {"text": True},
+        {"html": 5.5},
+        {"html": ["<p>Sea level rose 20 cm.</p>"]},
+        {"url": 7},
+        {"url": {"href": "https://example.org/a"}},
+    ],
+)
+def test_fields_that_are_not_strings_are_refused(api_client, payload):
+    """DRF's CharField turns 123 into "123": a client's wrong type passed unnoticed (202)."""
+    response = api_client.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    [field] = payload
+    assert response.json()["errors"] == {field: ["Must be a string."]}
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("http://[::1]:8080/x", "blocked_address"),
+        ("http://[2001:db8::1]/news", "blocked_address"),
+        ("http://example.org:99999/x", "invalid"),  # no URI: refused with the fields
+        ("http://93.184.215.14?q=" + "x" * 2025, "invalid"),  # 2,049 characters normalised
+    ],
+)
+def test_urls_that_cannot_be_checked_are_a_400_not_a_500(api_client, settings, url, code):
+    """IPv6 literals lost their brackets (and full_clean's error was a 500); the SSRF guard now
+    refuses private addresses at submission, like the sources and webhooks APIs."""
+    settings.CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS = []
+    response = api_client.post(URL, {"url": url}, format="json")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == code
+    assert response.json()["errors"]
+    assert Article.objects.count() == 0
+
+
+def test_a_field_the_schema_does_not_name_is_refused(api_client):
+    """The schema closes the object; a misspelt field ("txt") used to be dropped silently."""
+    response = api_client.post(URL, {"text": TEXT, "txt": "typo"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"txt": ["Unknown field."]}
+    assert Article.objects.count() == 0
+
+
 def test_body_over_the_cap_is_413(api_client, settings):
     settings.CLAIMDESK_MAX_ARTICLE_BYTES = 2000
     response = api_client.post(URL, {"text": "word " * 1000}, format="json")
@@ -63,6 +118,18 @@ def test_body_over_the_cap_is_413(api_client, settings):
     assert "limit is 2000 bytes" in response.json()["detail"]
     huge = api_client.post(URL, "x" * 200_000, content_type="text/plain")
     assert huge.status_code == 413
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "text/html", "application/json", None])
+def test_an_empty_body_is_a_400(api_client, content_type):
+    """No body at all, whatever the Content-Type (or none): a 400 that says so (the raw-body
+    path answered 500, KeyError 'raw')."""
+    response = api_client.generic("POST", URL, content_type=content_type)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == "empty"
+    assert response.json()["detail"] == "The request body is empty: send url, html or text."
+    assert Article.objects.count() == 0
 
 
 def test_raw_body_in_a_legacy_encoding_is_decoded(api_client):

@@ -1,5 +1,7 @@
 """/api/v1/sources and /api/v1/search through the real DRF stack."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -69,6 +71,14 @@ def test_an_empty_request_is_a_problem(api_client):
     assert response.json()["code"] == "empty"
 
 
+@pytest.mark.parametrize("payload", [{"text": 42}, {"text": TEXT, "publisher": 1}])
+def test_fields_that_are_not_strings_are_refused(api_client, payload):
+    response = api_client.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [next(k for k, v in payload.items() if v != TEXT)]
+    assert not SourceDocument.objects.exists()
+
+
 def test_the_same_source_twice_is_one_document(
     api_client, index_dir, django_capture_on_commit_callbacks
 ):
@@ -111,11 +121,43 @@ def test_search_returns_passages_with_highlights(
     assert words & {"arctic", "ice", "minimum"}
 
 
+def test_a_search_hit_without_a_date_is_null_as_the_schema_says(
+    api_client, index_dir, django_capture_on_commit_callbacks
+):
+    """The schema said published_at is never null; a document without a date made it so."""
+    _create(api_client, django_capture_on_commit_callbacks, text=TEXT)
+    [hit] = api_client.get("/api/v1/search", {"q": "arctic ice minimum", "limit": 1}).json()
+    assert hit["published_at"] is None
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    responses = schema["paths"]["/api/v1/search"]["get"]["responses"]
+    items = responses["200"]["content"]["application/json"]["schema"]["items"]
+    hit_schema = schema["components"]["schemas"][items["$ref"].rsplit("/", 1)[1]]
+    assert hit_schema["properties"]["published_at"]["nullable"] is True
+
+
+def test_an_empty_limit_is_a_400_not_the_default(api_client):
+    response = api_client.get("/api/v1/search", {"q": "ice", "limit": ""})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "limit": ["Empty: give a value, or leave the parameter out."]
+    }
+
+
 @pytest.mark.parametrize("query", ["", "   "])
 def test_search_needs_a_query(api_client, query):
     response = api_client.get("/api/v1/search", {"q": query})
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_query_with_a_nul_is_refused_as_the_schema_says(api_client):
+    """Refused (PostgreSQL cannot hold a NUL) while the schema allowed it: found by the contract
+    test's stateful phase as a schema-valid request rejected."""
+    assert api_client.get("/api/v1/search", {"q": "sea\x00level"}).status_code == 400
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    [q] = [p for p in schema["paths"]["/api/v1/search"]["get"]["parameters"] if p["name"] == "q"]
+    assert re.fullmatch(q["schema"]["pattern"], "sea level")
+    assert not re.fullmatch(q["schema"]["pattern"], "sea\x00level")
 
 
 def test_search_with_a_very_long_query_is_refused_politely(api_client):
