@@ -3,8 +3,10 @@ PostgreSQL database."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -91,6 +93,19 @@ def recreate_postgres_database(database_url: str, name: str) -> str:
         )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return with_database_name(database_url, name)
+
+
+def use_scratch_database(database_url: str, name: str) -> tempfile.TemporaryDirectory[str]:
+    """Point this process (before django.setup()) and the workers it starts at a fresh database
+    `name` on the server of `database_url`, with the local settings without DEBUG (which keeps
+    every SQL statement: RSS would balloon), and ANN indexes in a temporary directory (returned:
+    the caller cleans it up)."""
+    os.environ["DATABASE_URL"] = recreate_postgres_database(database_url, name)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    os.environ["DJANGO_DEBUG"] = "false"
+    index_dir = tempfile.TemporaryDirectory(prefix="claimdesk-ann-")
+    os.environ["CLAIMDESK_DENSE_INDEX_DIR"] = index_dir.name
+    return index_dir
 
 
 def load_synthetic_claims(

@@ -59,6 +59,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.dense_index_refresh",
         "schedule": env.float("CLAIMDESK_DENSE_REFRESH_EVERY_S", default=600.0),
     },
+    # Safety net for a lost refresh of the reviewed-claims index (a verdict set or cleared
+    # queues one); matching is right in between anyway (claims/services/matching.py).
+    "claim-index-refresh": {
+        "task": "claims.claim_index_refresh",
+        "schedule": env.float("CLAIMDESK_CLAIM_INDEX_REFRESH_EVERY_S", default=600.0),
+    },
     "pipeline-sweep-stuck": {
         "task": "claims.pipeline_sweep_stuck",
         "schedule": env.float("CLAIMDESK_SWEEP_EVERY_S", default=60.0),

@@ -26,24 +26,30 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(
-    django_db_setup: None, django_db_blocker, tmp_path_factory
-) -> Iterator[WorkerProcess]:
-    with django_db_blocker.unblock():
-        database_url = _database_url()
-    # Stale messages from an earlier, interrupted run must not reach this run's worker.
-    celery_app.control.purge()
-    env = {
+def worker_environment(**extra: str) -> dict[str, str]:
+    """The environment of a real worker on this test run's database and broker."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
         # Webhook retries within a test's patience (the default first wait is 30 s).
         "CLAIMDESK_WEBHOOK_RETRY_BASE_S": "0.5",
+        **extra,
     }
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    django_db_setup: None, django_db_blocker, tmp_path_factory
+) -> Iterator[WorkerProcess]:
+    index_dir = tmp_path_factory.mktemp("worker-ann-indexes")
+    with django_db_blocker.unblock():
+        env = worker_environment(CLAIMDESK_DENSE_INDEX_DIR=str(index_dir))
+    # Stale messages from an earlier, interrupted run must not reach this run's worker.
+    celery_app.control.purge()
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
     try:
         queues = f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CLAIMDESK_WEBHOOK_QUEUE}"
