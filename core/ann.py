@@ -61,8 +61,6 @@ Hits = list[tuple[int, float]]  # (key, cosine), best first
 
 # The meta file's layout; a file of another format is rebuilt (format 1 had no high-water mark).
 FORMAT = 2
-# HNSW parameters: neighbours per node, and candidate list sizes while adding and searching.
-_CONNECTIVITY, _EXPANSION_ADD, _EXPANSION_SEARCH = 16, 100, 128
 # A row written this long before a refresh began may still have been invisible to it: its
 # transaction not committed yet, or its writer's clock behind the refreshing machine's.
 # Writers commit within seconds of stamping a row; two minutes also covers clock drift.
@@ -88,6 +86,17 @@ class AnnSettings:
 
 
 @dataclass(frozen=True)
+class HnswParams:
+    """The graph's shape: neighbours per node (more: better recall, slower builds, a bigger
+    file) and candidate list sizes while adding and while searching. The first two are built
+    into the file, so changing them rebuilds it; the search one applies at once."""
+
+    connectivity: int = 16
+    expansion_add: int = 100
+    expansion_search: int = 128
+
+
+@dataclass(frozen=True)
 class RefreshResult:
     added: int
     removed: int
@@ -100,6 +109,8 @@ class _Meta:
     model: str
     size: int
     high_water: float  # time.time() when the refresh that wrote the file began reading rows
+    connectivity: int
+    expansion_add: int
 
     @staticmethod
     def read(path: Path) -> dict[str, Any]:
@@ -118,6 +129,8 @@ class _Meta:
                     "model": self.model,
                     "size": self.size,
                     "high_water": self.high_water,
+                    "connectivity": self.connectivity,
+                    "expansion_add": self.expansion_add,
                 }
             )
         )
@@ -151,14 +164,14 @@ class _View:
     index_stamp: _Stamp
 
 
-def new_index(dimensions: int) -> Index:
+def new_index(dimensions: int, hnsw: HnswParams = HnswParams()) -> Index:
     return Index(
         ndim=dimensions,
         metric="ip",  # vectors are unit length: inner product is cosine similarity
         dtype="f16",
-        connectivity=_CONNECTIVITY,
-        expansion_add=_EXPANSION_ADD,
-        expansion_search=_EXPANSION_SEARCH,
+        connectivity=hnsw.connectivity,
+        expansion_add=hnsw.expansion_add,
+        expansion_search=hnsw.expansion_search,
     )
 
 
@@ -215,6 +228,7 @@ class AnnIndex:
         vector: str,
         changed_at: str,
         settings: Callable[[], AnnSettings],
+        hnsw: HnswParams = HnswParams(),
     ) -> None:
         if kind in _registry:
             raise ValueError(f"An ANN index of kind {kind!r} is already declared.")
@@ -224,6 +238,7 @@ class AnnIndex:
         self._rows = rows
         self._key, self._vector, self._changed_at = key, vector, changed_at
         self._settings = settings
+        self.hnsw = hnsw
         self._view_lock = threading.Lock()
         self._view: _View | None = None
         self._view_stamps: tuple[_Stamp | None, _Stamp | None] | None = None
@@ -257,14 +272,36 @@ class AnnIndex:
         """The meta file when its index may be used with the current model, else None
         (logged once per file by the view, which is where a refusal matters)."""
         raw = _Meta.read(path)
-        if raw.get("format") != FORMAT or raw.get("model") != self._model():
+        if (
+            raw.get("format") != FORMAT
+            or raw.get("model") != self._model()
+            or raw.get("connectivity") != self.hnsw.connectivity
+            or raw.get("expansion_add") != self.hnsw.expansion_add
+        ):
             return None
         try:
-            return _Meta(
-                model=raw["model"], size=int(raw["size"]), high_water=float(raw["high_water"])
-            )
+            return self._meta(size=int(raw["size"]), high_water=float(raw["high_water"]))
         except (KeyError, TypeError, ValueError):
             return None
+
+    def _meta(self, *, size: int, high_water: float) -> _Meta:
+        return _Meta(
+            model=self._model(),
+            size=size,
+            high_water=high_water,
+            connectivity=self.hnsw.connectivity,
+            expansion_add=self.hnsw.expansion_add,
+        )
+
+    def _restore(self, path: Path, *, view: bool) -> Index | None:
+        """The saved file (None when it is not an index). usearch does not keep the expansion
+        settings in the file: a restored index would add and search with its defaults."""
+        index = Index.restore(str(path), view=view)
+        if index is not None:
+            # usearch declares the setters apart from the properties, which mypy misses.
+            index.expansion_add = self.hnsw.expansion_add  # type: ignore[misc]
+            index.expansion_search = self.hnsw.expansion_search  # type: ignore[misc]
+        return index
 
     # --- Writing (one process per machine at a time) -----------------------------------------
 
@@ -274,7 +311,6 @@ class AnnIndex:
             return self._refresh_locked(paths, rebuild=rebuild)
 
     def _refresh_locked(self, paths: _Paths, *, rebuild: bool) -> RefreshResult:
-        model = self._model()
         # The high-water mark is taken before the rows are read: anything written later is
         # the freshness check's until the next refresh.
         started = time.time()
@@ -291,12 +327,12 @@ class AnnIndex:
         gone = np.setdiff1d(in_index, in_db, assume_unique=True)
         if current is not None and not len(missing) and not len(gone):
             # Nothing to re-save: only the high-water mark moves (the file stays mapped).
-            _Meta(model=model, size=len(current), high_water=started).write(paths.meta)
+            self._meta(size=len(current), high_water=started).write(paths.meta)
             return RefreshResult(added=0, removed=0, size=len(current), rebuilt=False)
-        index = Index.restore(str(paths.index)) if current is not None else None
+        index = self._restore(paths.index, view=False) if current is not None else None
         rebuilt = index is None
         if index is None:
-            index = new_index(self.dimensions)
+            index = new_index(self.dimensions, self.hnsw)
             missing, gone = in_db, in_db[:0]
         if len(gone):
             index.remove(gone)
@@ -307,7 +343,7 @@ class AnnIndex:
         tmp = paths.index.with_name(f"{paths.index.name}.tmp")
         index.save(str(tmp))
         os.replace(tmp, paths.index)  # the index first: a meta file never runs ahead of it
-        _Meta(model=model, size=len(index), high_water=started).write(paths.meta)
+        self._meta(size=len(index), high_water=started).write(paths.meta)
         logger.info(
             "ann index %s %s: %d added, %d removed, %d in all",
             self.kind,
@@ -325,7 +361,7 @@ class AnnIndex:
         if self._valid_meta(paths.meta) is None:
             return None
         try:
-            return Index.restore(str(paths.index), view=True)
+            return self._restore(paths.index, view=True)
         except (OSError, RuntimeError, ValueError) as exc:
             logger.warning("ann index %s unreadable, rebuilding: %s", paths.index, exc)
             return None
@@ -372,19 +408,22 @@ class AnnIndex:
         if meta is None:
             raw = _Meta.read(paths.meta)
             logger.warning(
-                "ann index %s was built with %s (format %s), not %s (format %s): rebuilding",
+                "ann index %s was built with %s (format %s, connectivity %s), not %s "
+                "(format %s, connectivity %s): rebuilding",
                 paths.index,
                 raw.get("model"),
                 raw.get("format"),
+                raw.get("connectivity"),
                 self._model(),
                 FORMAT,
+                self.hnsw.connectivity,
             )
             return None
         previous = self._view
         if previous is not None and previous.index_stamp == index_stamp:
             return _View(index=previous.index, meta=meta, index_stamp=index_stamp)
         try:
-            index = Index.restore(str(paths.index), view=True)
+            index = self._restore(paths.index, view=True)
         except (OSError, RuntimeError, ValueError) as exc:
             logger.warning("ann index %s unreadable, rebuilding: %s", paths.index, exc)
             return None

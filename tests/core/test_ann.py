@@ -119,13 +119,30 @@ def test_an_unreadable_index_file_is_rebuilt_before_the_search(db, index_dir, ca
     assert "unreadable" in caplog.text
 
 
-def test_an_index_of_the_older_format_is_rebuilt(db, index_dir):
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"format": None, "high_water": None},  # format 1: no high-water mark
+        {"connectivity": 8},  # another graph shape
+    ],
+)
+def test_an_index_of_another_format_or_shape_is_rebuilt(db, index_dir, change):
     vectors = _unit(10)
     ids = _add(vectors)
     passage_index_refresh()
-    (index_dir / "passages.json").write_text(json.dumps({"model": model_version(), "size": 10}))
+    meta = index_dir / "passages.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), **change}))
     assert _top(vectors[0]) == ids[0]
-    assert json.loads((index_dir / "passages.json").read_text())["format"] == ann.FORMAT
+    assert json.loads(meta.read_text())["format"] == ann.FORMAT
+    assert json.loads(meta.read_text())["connectivity"] == passage_index.hnsw.connectivity
+
+
+def test_a_restored_index_searches_with_its_kinds_settings(db):
+    """usearch keeps no expansion settings in the file: restored, an index would search with
+    its default of 64 candidates."""
+    _add(_unit(5))
+    passage_index_refresh()
+    assert passage_index._usable_view().index.expansion_search == 128
 
 
 def test_a_rebuild_never_disturbs_a_process_still_searching_the_old_file(db, index_dir):
