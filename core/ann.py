@@ -322,7 +322,7 @@ class AnnIndex:
                 dtype=np.uint64,
             )
         )
-        in_index = np.asarray(current.keys, dtype=np.uint64) if current else in_db[:0]
+        in_index = np.asarray(current.keys, dtype=np.uint64) if current is not None else in_db[:0]
         missing = np.setdiff1d(in_db, in_index, assume_unique=True)
         gone = np.setdiff1d(in_index, in_db, assume_unique=True)
         if current is not None and not len(missing) and not len(gone):

@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 import time
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 
 import numpy as np
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from usearch.index import Index
 
@@ -255,3 +257,16 @@ def test_every_kind_is_declared_once():
             changed_at="embedded_at",
             settings=passage_index._settings,
         )
+
+
+def test_the_command_builds_every_index_of_the_machine(db, index_dir):
+    _add(_unit(3))
+    out = StringIO()
+    call_command("refresh_ann_indexes", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "passages: 3 vectors (3 added, 0 removed, rebuilt)",
+        "claims: 0 vectors (0 added, 0 removed, rebuilt)",
+    ]
+    assert {"passages.usearch", "claims.usearch"} <= {p.name for p in index_dir.iterdir()}
+    call_command("refresh_ann_indexes", "--rebuild", stdout=out)
+    assert out.getvalue().splitlines()[-2] == "passages: 3 vectors (3 added, 0 removed, rebuilt)"
