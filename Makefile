@@ -90,6 +90,7 @@ bench: $(VENV)/.dev-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks.queue
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks.api
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks.retrieval
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks.matching
 
 # The API contract test with many more generated requests per operation than `make test`.
 contract: $(VENV)/.dev-deps

@@ -29,7 +29,6 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -145,13 +144,9 @@ def main() -> int:
         print(f"SciFact not found under {args.data}: the synthetic text is drawn from it.")
         return 2
 
-    from benchmarks.support import recreate_postgres_database
+    from benchmarks.support import use_scratch_database
 
-    os.environ["DATABASE_URL"] = recreate_postgres_database(database_url, args.database_name)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
-    os.environ["DJANGO_DEBUG"] = "false"  # DEBUG keeps every SQL statement: RSS would balloon
-    index_dir = tempfile.TemporaryDirectory(prefix="claimdesk-dense-")
-    os.environ["CLAIMDESK_DENSE_INDEX_DIR"] = index_dir.name
+    index_dir = use_scratch_database(database_url, args.database_name)
 
     import django
 

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -108,6 +109,19 @@ def recreate_postgres_database(database_url: str, name: str) -> str:
         )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return with_database_name(database_url, name)
+
+
+def use_scratch_database(database_url: str, name: str) -> tempfile.TemporaryDirectory[str]:
+    """Point this process (before django.setup()) and the workers it starts at a fresh database
+    `name` on the server of `database_url`, with the local settings without DEBUG (which keeps
+    every SQL statement: RSS would balloon), and ANN indexes in a temporary directory (returned:
+    the caller cleans it up)."""
+    os.environ["DATABASE_URL"] = recreate_postgres_database(database_url, name)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    os.environ["DJANGO_DEBUG"] = "false"
+    index_dir = tempfile.TemporaryDirectory(prefix="claimdesk-ann-")
+    os.environ["CLAIMDESK_DENSE_INDEX_DIR"] = index_dir.name
+    return index_dir
 
 
 def load_synthetic_claims(

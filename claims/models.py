@@ -134,6 +134,10 @@ class Claim(models.Model):
     # written when evidence is gathered; claim matching compares them.
     embedding = models.BinaryField(null=True, blank=True, editable=False)
     embedding_model = models.CharField(max_length=64, blank=True, db_index=True)
+    # When the embedding was written or the claim entered or left the match candidates (the
+    # review app says so through claims.services.matching.match_candidates_changed): the
+    # reviewed-claims index's freshness check reads the recent ones (core/ann.py).
+    match_changed_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     # Claim matching (claims.services.matching): the most similar earlier claim above the
     # suggest threshold, and the cluster joined above the auto-link threshold (its root claim,
     # whose verdict the review step may inherit).

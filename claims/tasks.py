@@ -15,9 +15,11 @@ from typing import Any
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.core.cache import cache
 from django.utils import timezone
 
 from claims import leases, steps
+from claims.services import matching
 from core.errors import TransientError
 
 
@@ -76,3 +78,11 @@ def article_finish(*, article_id: int) -> None:
 @shared_task(name="claims.pipeline_sweep_stuck", acks_late=True)
 def pipeline_sweep_stuck() -> int:
     return steps.pipeline_sweep_stuck()
+
+
+@shared_task(name="claims.claim_index_refresh", acks_late=True)
+def claim_index_refresh(*, rebuild: bool = False) -> None:
+    """The reviewed-claims index of the machine that runs it (the others catch up by
+    themselves: core/ann.py)."""
+    cache.delete(matching.CLAIM_INDEX_REFRESH_PENDING)  # changes from now on need a new run
+    matching.claim_index_refresh(rebuild=rebuild)

@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from celery import current_app
+from django.core.cache import cache
 from django.db import transaction
 from kombu.exceptions import ChannelError
 
@@ -41,3 +42,19 @@ def messages_waiting(queue: str | None = None) -> int:
         except ChannelError:  # no such queue (Redis drops a list once it is empty)
             return 0
     return int(waiting)
+
+
+def enqueue_folded_on_commit(task_name: str, /, *, pending_key: str) -> None:
+    """Send `task_name` (no arguments) once the transaction commits, unless one is already
+    queued: for work that redoes everything each run, such as an index refresh that re-saves a
+    whole file. The task deletes `pending_key` as it starts, so what is written from then on
+    queues a new run and nothing is ever missed. The flag is set at commit, so a rolled-back
+    transaction leaves none behind; a lost message leaves it for an hour at most, and beat runs
+    such tasks as a safety net meanwhile."""
+    task = current_app.tasks[task_name]
+
+    def send() -> None:
+        if cache.add(pending_key, True, timeout=3600):
+            task.delay()
+
+    transaction.on_commit(send)

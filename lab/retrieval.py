@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from usearch.index import Index
 
-from library.evidence.dense import index_search, new_index
+from core.ann import index_search, new_index
 from library.evidence.embedder import DIMENSIONS, get_embedder
 from library.evidence.hybrid import hybrid_search
 from library.evidence.search import lexical_search, refresh_lexical_stats
@@ -122,7 +122,7 @@ def _scratch_dense_index(progress: Callable[[str, int, int], None]) -> Index:
             progress("passages embedded", min(offset + step, len(texts)), len(texts))
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.save(cache, vectors)
-    index = new_index()
+    index = new_index(DIMENSIONS)
     index.add(np.array([pid for pid, _, _ in rows], dtype=np.uint64), vectors)
     return index
 

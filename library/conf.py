@@ -37,6 +37,8 @@ class LibraryConf:
     embedder_threads: int  # CLAIMDESK_EMBEDDER_THREADS (0 = one per core)
     embed_batch: int  # CLAIMDESK_EMBED_BATCH
     dense_index_dir: Path  # CLAIMDESK_DENSE_INDEX_DIR
+    dense_catch_up_s: float  # CLAIMDESK_DENSE_CATCH_UP_S
+    dense_max_age_s: float  # CLAIMDESK_DENSE_MAX_AGE_S
     hybrid_candidates: int  # CLAIMDESK_HYBRID_CANDIDATES
     hybrid_rrf_k: int  # CLAIMDESK_HYBRID_RRF_K
 
@@ -56,6 +58,8 @@ class LibraryConf:
             embedder_threads=integer("CLAIMDESK_EMBEDDER_THREADS", minimum=0),
             embed_batch=integer("CLAIMDESK_EMBED_BATCH"),
             dense_index_dir=directory("CLAIMDESK_DENSE_INDEX_DIR"),
+            dense_catch_up_s=non_negative("CLAIMDESK_DENSE_CATCH_UP_S", SECONDS),
+            dense_max_age_s=positive("CLAIMDESK_DENSE_MAX_AGE_S", SECONDS),
             hybrid_candidates=integer("CLAIMDESK_HYBRID_CANDIDATES"),
             hybrid_rrf_k=integer("CLAIMDESK_HYBRID_RRF_K"),
         )

@@ -1,8 +1,6 @@
 """Enqueue the library's indexing tasks after the current transaction commits."""
 
-from django.core.cache import cache
-
-from core.tasks import enqueue_on_commit
+from core.tasks import enqueue_folded_on_commit, enqueue_on_commit
 
 
 def enqueue_index_source(document_id: int) -> None:
@@ -15,5 +13,4 @@ DENSE_REFRESH_PENDING = "claims:dense-refresh-pending"
 
 
 def enqueue_dense_refresh() -> None:
-    if cache.add(DENSE_REFRESH_PENDING, True, timeout=3600):
-        enqueue_on_commit("claims.dense_index_refresh")
+    enqueue_folded_on_commit("claims.dense_index_refresh", pending_key=DENSE_REFRESH_PENDING)

@@ -64,6 +64,9 @@ class PassageEmbedding(models.Model):
     )
     model = models.CharField(max_length=64, db_index=True)
     vector = models.BinaryField(help_text="float32 little-endian, unit length.")
+    # When the vector was written: the ANN index's freshness check reads the recent ones
+    # (core/ann.py). Null for vectors written before the column existed (the refresh has them).
+    embedded_at = models.DateTimeField(auto_now=True, null=True, db_index=True)
 
     class Meta:
         db_table = "claims_passageembedding"

@@ -32,6 +32,8 @@ def library_index_missing() -> int:
 
 
 @shared_task(name="claims.dense_index_refresh", acks_late=True)
-def dense_index_refresh() -> None:
+def dense_index_refresh(*, rebuild: bool = False) -> None:
+    """The passage index of the machine that runs it (the others catch up by themselves:
+    core/ann.py)."""
     cache.delete(dispatch.DENSE_REFRESH_PENDING)  # vectors written from now on need a new run
-    passage_index_refresh()
+    passage_index_refresh(rebuild=rebuild)

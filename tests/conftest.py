@@ -34,11 +34,19 @@ def _fresh_queue_counts() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_pending_dense_refresh() -> None:
+def _no_pending_index_refresh() -> None:
     """A test that queued an index refresh without running it must not stop the next test's."""
+    from claims.services.matching import CLAIM_INDEX_REFRESH_PENDING
     from library.dispatch import DENSE_REFRESH_PENDING
 
-    cache.delete(DENSE_REFRESH_PENDING)
+    cache.delete_many([DENSE_REFRESH_PENDING, CLAIM_INDEX_REFRESH_PENDING])
+
+
+@pytest.fixture(autouse=True)
+def _own_ann_index_dir(settings, tmp_path: Path) -> None:
+    """Each test is a machine of its own: its ANN index files (core/ann.py) start absent, as
+    on a new machine, and never outlive it (a test database's ids are reused by the next)."""
+    settings.CLAIMDESK_DENSE_INDEX_DIR = tmp_path / "ann-indexes"
 
 
 @pytest.fixture

@@ -75,6 +75,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.dense_index_refresh",
         "schedule": env.float("CLAIMDESK_DENSE_REFRESH_EVERY_S", default=600.0),
     },
+    # Safety net for a lost refresh of the reviewed-claims index (a verdict set or cleared
+    # queues one); matching is right in between anyway (claims/services/matching.py).
+    "claim-index-refresh": {
+        "task": "claims.claim_index_refresh",
+        "schedule": env.float("CLAIMDESK_CLAIM_INDEX_REFRESH_EVERY_S", default=600.0),
+    },
     # Re-enqueues steps whose worker stopped beating, and lost work: often enough that an
     # article waits little more than CLAIMDESK_PIPELINE_DEAD_AFTER_S (60 s) after a crash.
     "pipeline-sweep-stuck": {

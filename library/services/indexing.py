@@ -56,7 +56,7 @@ def passages_embed(*, passage_ids: Sequence[int]) -> int:
                 ],
                 update_conflicts=True,
                 unique_fields=["passage"],
-                update_fields=["model", "vector"],
+                update_fields=["model", "vector", "embedded_at"],
             )
             done += len(batch)
     return done

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.models import Article, Claim
+from claims.services.matching import match_candidates_changed
 from core.errors import ApplicationError
 from core.tasks import enqueue_on_commit
 from reviews import roles, selectors
@@ -85,6 +86,10 @@ def review_items_enqueue_for_article(*, article_id: int) -> int:
             for claim in claims
         ],
         ignore_conflicts=True,
+    )
+    # Claims that start with an inherited verdict count as reviewed from now on.
+    match_candidates_changed(
+        claim_ids=[c.pk for c in claims if inherited.get(c.cluster_id or 0) in verdicts]
     )
     Activity.objects.bulk_create(
         [

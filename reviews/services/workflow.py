@@ -19,6 +19,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from claims.services.matching import match_candidates_changed
 from core.errors import ApplicationError
 from reviews import roles
 from reviews.conf import conf
@@ -105,6 +106,8 @@ def review_item_update(
     new_verdict = item.verdict if verdict is _UNSET else verdict
     new_explanation = item.explanation if explanation is None else explanation.strip()
     decided = new_verdict != item.verdict or new_explanation != item.explanation
+    # A claim with a verdict is one that new claims are matched with (selectors.claims_reviewed).
+    reviewed_changed = (new_verdict is None) != (item.verdict is None)
     moving = status is not None and status != item.status
     if decided and not (moving and item.status.is_published):
         ensure_not_locked(item, "verdict and explanation")
@@ -138,6 +141,8 @@ def review_item_update(
     item.full_clean(exclude=["claim"])
     item.save()
     log(item, user, verb, changes)
+    if reviewed_changed:
+        match_candidates_changed(claim_ids=[item.claim_id])
     if verb in ("published", "reopened"):
         event = publication_event_for(claim_id=item.claim_id, publishing=verb == "published")
         publication_change_record(claim_id=item.claim_id, event=event)

@@ -108,6 +108,7 @@ def test_every_app_is_installed_once_and_beat_runs_every_sweeper():
         "claims.library_refresh_stats",
         "claims.library_index_missing",
         "claims.dense_index_refresh",
+        "claims.claim_index_refresh",
         "claims.pipeline_sweep_stuck",
         "reviews.leases_expire",
         "webhooks.deliveries_resume_stalled",

@@ -27,8 +27,8 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _worker_env(**settings: str) -> dict[str, str]:
-    """The worker's environment: the test database and broker, plus `settings`."""
+def worker_environment(**extra: str) -> dict[str, str]:
+    """The environment of a real worker on this test run's database and broker."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -38,7 +38,7 @@ def _worker_env(**settings: str) -> dict[str, str]:
         "CLAIMDESK_FETCH_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
         # Webhook retries within a test's patience (the default first wait is 30 s).
         "CLAIMDESK_WEBHOOK_RETRY_BASE_S": "0.5",
-        **settings,
+        **extra,
     }
 
 
@@ -46,8 +46,9 @@ def _worker_env(**settings: str) -> dict[str, str]:
 def celery_worker_process(
     django_db_setup: None, django_db_blocker, tmp_path_factory
 ) -> Iterator[WorkerProcess]:
+    index_dir = tmp_path_factory.mktemp("worker-ann-indexes")
     with django_db_blocker.unblock():
-        env = _worker_env()
+        env = worker_environment(CLAIMDESK_DENSE_INDEX_DIR=str(index_dir))
     # Stale messages from an earlier, interrupted run must not reach this run's worker.
     celery_app.control.purge()
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
@@ -85,7 +86,7 @@ def start_worker(django_db_setup: None, tmp_path) -> Iterator[Callable[..., Work
         n = len(workers)
         try:
             worker = WorkerProcess(
-                _worker_env(CELERY_TASK_DEFAULT_QUEUE=queue, **settings),
+                worker_environment(CELERY_TASK_DEFAULT_QUEUE=queue, **settings),
                 tmp_path / f"worker-{n}.log",
                 queue=queue,
                 concurrency=2,

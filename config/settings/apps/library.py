@@ -31,10 +31,17 @@ CLAIMDESK_PROVIDER_CIRCUIT_COOLDOWN_S = env.float(
 CLAIMDESK_EMBEDDER_THREADS = env.int("CLAIMDESK_EMBEDDER_THREADS", default=0)
 # Passages embedded per batch (one transaction each) by the indexing tasks.
 CLAIMDESK_EMBED_BATCH = env.int("CLAIMDESK_EMBED_BATCH", default=64)
-# The ANN index files (rebuilt from the database whenever they are missing or stale).
+# This machine's ANN index files, passages and reviewed claims (core/ann.py): a cache of the
+# database's vectors, built from it whenever they are missing or stale. Never share the folder
+# between machines; every machine keeps its own.
 CLAIMDESK_DENSE_INDEX_DIR = Path(
     env.str("CLAIMDESK_DENSE_INDEX_DIR", default=str(VAR_DIR / "dense"))
 )
+# A process that finds vectors its machine's index lacks (written through another machine, or
+# since the last refresh) refreshes the index itself at most this often; searches see those
+# vectors at once anyway. And it refreshes an index older than MAX_AGE whatever it finds.
+CLAIMDESK_DENSE_CATCH_UP_S = env.float("CLAIMDESK_DENSE_CATCH_UP_S", default=60.0)
+CLAIMDESK_DENSE_MAX_AGE_S = env.float("CLAIMDESK_DENSE_MAX_AGE_S", default=600.0)
 # Candidates each retriever contributes to reciprocal rank fusion, and the fusion constant.
 CLAIMDESK_HYBRID_CANDIDATES = env.int("CLAIMDESK_HYBRID_CANDIDATES", default=100)
 CLAIMDESK_HYBRID_RRF_K = env.int("CLAIMDESK_HYBRID_RRF_K", default=60)
