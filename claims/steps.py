@@ -205,12 +205,14 @@ def _run_article_step(
         locked.save()
         leases.lease_release(lease)
         enqueue_next_step(locked)
+    _log_done(f"article {article_id}", step.task, started, f", now {locked.state}")
+
+
+def _log_done(subject: str, task: str, started: float, tail: str = "") -> None:
+    """One line per finished step, in the worker's log: benchmarks.pipeline reads the time each
+    step took from these lines (the worker side of its per-stage breakdown)."""
     logger.info(
-        "article %s: %s done in %.0f ms, now %s",
-        article_id,
-        step.task,
-        (time.perf_counter() - started) * 1000,
-        locked.state,
+        "%s: %s done in %.1f ms%s", subject, task, (time.perf_counter() - started) * 1000, tail
     )
 
 
@@ -247,6 +249,7 @@ def _gather_claim_evidence(claim_id: int, task_id: str) -> None:
         return
     claim, lease = taken
     if lease is not None:
+        started = time.perf_counter()
         with leases.lease_kept(lease), step_observed(EVIDENCE_TASK):
             write = pipeline.claim_gather_evidence(claim)
         with transaction.atomic():
@@ -258,6 +261,7 @@ def _gather_claim_evidence(claim_id: int, task_id: str) -> None:
             article.progressed_at = timezone.now()
             article.save(update_fields=["progressed_at", "updated_at"])
             leases.lease_release(lease)
+        _log_done(f"claim {claim_id}", EVIDENCE_TASK, started)
     with log_context(article_id=claim.article_id):
         article_finish(article_id=claim.article_id)
 
@@ -269,6 +273,7 @@ def article_finish(*, article_id: int) -> None:
     always sees all claims done; the row lock makes sure only one of them does the hand-off,
     inside the transaction that marks the article ready ("ready" always means "queued").
     """
+    started = time.perf_counter()
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(pk=article_id).first()
         if article is None or article.state != _GATHER.working:
@@ -279,6 +284,7 @@ def article_finish(*, article_id: int) -> None:
         article.progressed_at = timezone.now()
         article.save(update_fields=["state", "progressed_at", "updated_at"])
         ports.get_review_handoff()(article_id=article_id)
+    _log_done(f"article {article_id}", FINISH_TASK, started, f", now {article.state}")
 
 
 def article_mark_failed(*, article_id: int, reason: str, lease: StepLease | None = None) -> None:
