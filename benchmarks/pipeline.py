@@ -123,6 +123,7 @@ def _inline(articles: list[tuple[str, str]], profile: Path | None) -> tuple[floa
     steps_logger = logging.getLogger("claims.steps")
     steps_logger.addHandler(lines)
     steps_logger.setLevel(logging.INFO)
+    steps_logger.propagate = False  # a line per step is for the figures, not the console
     profiler = None
     if profile is not None:
         from pyinstrument import Profiler
@@ -144,6 +145,7 @@ def _inline(articles: list[tuple[str, str]], profile: Path | None) -> tuple[floa
         profiler.stop()
         profile.write_text(profiler.output_text(unicode=True, show_all=False))
     steps_logger.removeHandler(lines)
+    steps_logger.propagate = True
     ready = Article.objects.filter(state=Article.State.READY).count()
     if ready != len(articles) + 1:
         raise RuntimeError(f"inline run: {ready} of {len(articles) + 1} articles ready")
