@@ -27,6 +27,26 @@ from typing import Any
 
 BENCH_DB = "claimdesk_bench_api"
 PORT = 8765
+# The figures of the `--json` line, in the README's table ("Benchmarks"); a test checks that a
+# small run reports exactly these.
+JSON_KEYS = (
+    "claims",
+    "list_rps",
+    "list_p99_ms",
+    "baseline_list_rps",
+    "baseline_list_p99_ms",
+    "detail_rps",
+    "detail_p99_ms",
+    "baseline_detail_rps",
+    "baseline_detail_p99_ms",
+    "baseline_rps",
+    "list_ratio",
+    "detail_ratio",
+    "export_rows",
+    "export_s",
+    "export_peak_rss_mb",
+    "export_claims",
+)
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -136,6 +156,7 @@ def main() -> int:
     parser.add_argument("--export-claims", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=float, default=10.0, help="Length of each wrk run.")
     parser.add_argument("--json", action="store_true", help="End with a JSON line of figures.")
+    parser.add_argument("--database-name", default=BENCH_DB, help="Scratch database (recreated).")
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -147,7 +168,7 @@ def main() -> int:
         return 2
     from benchmarks.support import load_synthetic_claims, recreate_postgres_database
 
-    os.environ["DATABASE_URL"] = recreate_postgres_database(database_url, BENCH_DB)
+    os.environ["DATABASE_URL"] = recreate_postgres_database(database_url, args.database_name)
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.api_settings"
     os.environ.pop("REDIS_URL", None)
     import django

@@ -26,6 +26,19 @@ from pathlib import Path  # noqa: E402
 
 import psutil  # noqa: E402
 
+# The figures of the `--json` line, in the README's table ("Claim extraction"); a test checks
+# that a small run reports exactly these.
+JSON_KEYS = (
+    "sentences_per_s",
+    "engine_sentences_per_s",
+    "segmentation_sentences_per_s",
+    "engine_vs_segmentation",
+    "scored_sentences",
+    "article_sentences",
+    "model_load_s",
+    "rss_mb",
+    "model_rss_mb",
+)
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 

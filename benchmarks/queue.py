@@ -31,6 +31,29 @@ from collections import Counter
 from typing import Any
 
 BENCH_DB = "claimdesk_bench_queue"
+# The figures of the `--json` line, in the README's table ("Benchmarks"); a test checks that a
+# small run reports exactly these.
+JSON_KEYS = (
+    "claims",
+    "reviewers",
+    "take_next_takes",
+    "take_next_p50_ms",
+    "take_next_p99_ms",
+    "raw_takes",
+    "raw_p50_ms",
+    "raw_p99_ms",
+    "takes",
+    "takes_per_s",
+    "double_assignments",
+    "p99_ratio_to_raw",
+    "p50_ratio_to_raw",
+    "queue_page_ms",
+    "queue_page_queries",
+    "counts_fresh_ms",
+    "counts_fresh_queries",
+    "counts_cached_ms",
+    "counts_cached_queries",
+)
 RAW_TAKE = """
 UPDATE reviews_reviewitem SET assignee_id = %s, lease_expires_at = now() + interval '30 min',
        updated_at = now()
@@ -164,6 +187,7 @@ def main() -> int:
     parser.add_argument("--reviewers", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0, help="Length of each phase.")
     parser.add_argument("--json", action="store_true", help="End with a JSON line of figures.")
+    parser.add_argument("--database-name", default=BENCH_DB, help="Scratch database (recreated).")
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -175,7 +199,7 @@ def main() -> int:
         return 2
     from benchmarks.support import load_synthetic_claims, recreate_postgres_database
 
-    os.environ["DATABASE_URL"] = recreate_postgres_database(database_url, BENCH_DB)
+    os.environ["DATABASE_URL"] = recreate_postgres_database(database_url, args.database_name)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ.pop("REDIS_URL", None)  # per-process cache is enough here

@@ -37,6 +37,32 @@ from pathlib import Path
 from benchmarks.support import ROOT
 
 BENCH_DB = "claimdesk_bench_retrieval"
+# The figures of the `--json` line, in the README's table ("Benchmarks"); a test checks that a
+# small run reports exactly these.
+JSON_KEYS = (
+    "passages",
+    "passages_embedded_by_model",
+    "passages_with_synthetic_vectors",
+    "ann_index_size",
+    "index_passages_per_s",
+    "insert_passages_per_s",
+    "embed_passages_per_s",
+    "ann_build_s",
+    "lexical_stats_s",
+    "index_s",
+    "peak_rss_mb",
+    "loader_peak_rss_mb",
+    "queries",
+    "lexical_p50_ms",
+    "lexical_p95_ms",
+    "dense_p50_ms",
+    "dense_p95_ms",
+    "hybrid_p50_ms",
+    "hybrid_p95_ms",
+    "pk_select_p50_ms",
+    "pk_select_p95_ms",
+    "hybrid_p95_over_pk_select_p95",
+)
 PASSAGES_PER_DOCUMENT = 20
 INSERT_BATCH = 5000
 

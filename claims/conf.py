@@ -17,6 +17,7 @@ from core.conf import PREFIX, SECONDS, duration, fraction, integer, positive, te
 class ClaimsConf:
     checkworthy_threshold: float  # CLAIMDESK_CHECKWORTHY_THRESHOLD
     evidence_per_claim: int  # CLAIMDESK_EVIDENCE_PER_CLAIM
+    evidence_claims_per_task: int  # CLAIMDESK_EVIDENCE_CLAIMS_PER_TASK
     pipeline_dead_after: timedelta  # CLAIMDESK_PIPELINE_DEAD_AFTER(_S)
     pipeline_stuck_after: timedelta  # CLAIMDESK_PIPELINE_STUCK_AFTER(_S)
     pipeline_max_attempts: int  # CLAIMDESK_PIPELINE_MAX_ATTEMPTS
@@ -33,6 +34,7 @@ class ClaimsConf:
         return cls(
             checkworthy_threshold=fraction("CLAIMDESK_CHECKWORTHY_THRESHOLD"),
             evidence_per_claim=integer("CLAIMDESK_EVIDENCE_PER_CLAIM"),
+            evidence_claims_per_task=integer("CLAIMDESK_EVIDENCE_CLAIMS_PER_TASK"),
             pipeline_dead_after=duration("CLAIMDESK_PIPELINE_DEAD_AFTER"),
             pipeline_stuck_after=duration("CLAIMDESK_PIPELINE_STUCK_AFTER"),
             pipeline_max_attempts=integer("CLAIMDESK_PIPELINE_MAX_ATTEMPTS"),

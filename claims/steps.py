@@ -73,9 +73,13 @@ FINISH_TASK = "claims.article_finish"
 
 
 def enqueue_claim_evidence(claim_ids: Iterable[int]) -> None:
-    """One evidence task per claim, so evidence for a long article is gathered in parallel."""
-    for claim_id in claim_ids:
-        enqueue_on_commit(EVIDENCE_TASK, claim_id=claim_id)
+    """Evidence tasks for the claims, CLAIMDESK_EVIDENCE_CLAIMS_PER_TASK claims each: a long
+    article's evidence is still gathered in parallel, without a task hop (and a fan-in check)
+    per claim. Each claim keeps its own lease and commit (`claims_gather_evidence`)."""
+    ids = list(claim_ids)
+    size = conf().evidence_claims_per_task
+    for start in range(0, len(ids), size):
+        enqueue_on_commit(EVIDENCE_TASK, claim_ids=ids[start : start + size])
 
 
 def _enqueue_gather(article: Article) -> None:
@@ -205,12 +209,14 @@ def _run_article_step(
         locked.save()
         leases.lease_release(lease)
         enqueue_next_step(locked)
+    _log_done(f"article {article_id}", step.task, started, f", now {locked.state}")
+
+
+def _log_done(subject: str, task: str, started: float, tail: str = "") -> None:
+    """One line per finished step, in the worker's log: benchmarks.pipeline reads the time each
+    step took from these lines (the worker side of its per-stage breakdown)."""
     logger.info(
-        "article %s: %s done in %.0f ms, now %s",
-        article_id,
-        step.task,
-        (time.perf_counter() - started) * 1000,
-        locked.state,
+        "%s: %s done in %.1f ms%s", subject, task, (time.perf_counter() - started) * 1000, tail
     )
 
 
@@ -234,32 +240,50 @@ def _claim_evidence_step(claim_id: int, task_id: str) -> tuple[Claim, StepLease 
         return None if lease is None else (claim, lease)
 
 
+def claims_gather_evidence(*, claim_ids: Iterable[int], task_id: str | None = None) -> None:
+    """The evidence task: gather for each claim in turn under its own lease and commit it (as
+    `run_step` does for an article step), as if each had a task of its own; then try the fan-in
+    of their articles. A retry (same task id) takes its claims' leases over and skips those
+    already done."""
+    task_id = task_id or uuid.uuid4().hex
+    finish: dict[int, None] = {}  # the articles to try the fan-in of, in order
+    for claim_id in claim_ids:
+        with log_context(claim_id=claim_id):
+            article_id = _gather_claim_evidence(claim_id, task_id)
+        if article_id is not None:
+            finish[article_id] = None
+    for article_id in finish:
+        with log_context(article_id=article_id):
+            article_finish(article_id=article_id)
+
+
 def claim_gather_evidence(*, claim_id: int, task_id: str | None = None) -> None:
-    """The evidence task: gather for one claim under its lease (as `run_step` does for an
-    article step), then try the article's fan-in."""
-    with log_context(claim_id=claim_id):
-        _gather_claim_evidence(claim_id, task_id or uuid.uuid4().hex)
+    """`claims_gather_evidence` for one claim."""
+    claims_gather_evidence(claim_ids=[claim_id], task_id=task_id)
 
 
-def _gather_claim_evidence(claim_id: int, task_id: str) -> None:
+def _gather_claim_evidence(claim_id: int, task_id: str) -> int | None:
+    """Gather and commit the claim's evidence unless it has it; returns its article's id for
+    the fan-in (None: the claim is gone, or another run holds or took over its evidence)."""
     taken = _claim_evidence_step(claim_id, task_id)
     if taken is None:
-        return
+        return None
     claim, lease = taken
     if lease is not None:
+        started = time.perf_counter()
         with leases.lease_kept(lease), step_observed(EVIDENCE_TASK):
             write = pipeline.claim_gather_evidence(claim)
         with transaction.atomic():
             article = Article.objects.select_for_update().get(pk=claim.article_id)
             if not leases.lease_holds(lease):
                 logger.info("claim %s: another run took its evidence over", claim_id)
-                return
+                return None
             write()
             article.progressed_at = timezone.now()
             article.save(update_fields=["progressed_at", "updated_at"])
             leases.lease_release(lease)
-    with log_context(article_id=claim.article_id):
-        article_finish(article_id=claim.article_id)
+        _log_done(f"claim {claim_id}", EVIDENCE_TASK, started)
+    return claim.article_id
 
 
 def article_finish(*, article_id: int) -> None:
@@ -269,6 +293,7 @@ def article_finish(*, article_id: int) -> None:
     always sees all claims done; the row lock makes sure only one of them does the hand-off,
     inside the transaction that marks the article ready ("ready" always means "queued").
     """
+    started = time.perf_counter()
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(pk=article_id).first()
         if article is None or article.state != _GATHER.working:
@@ -279,6 +304,7 @@ def article_finish(*, article_id: int) -> None:
         article.progressed_at = timezone.now()
         article.save(update_fields=["state", "progressed_at", "updated_at"])
         ports.get_review_handoff()(article_id=article_id)
+    _log_done(f"article {article_id}", FINISH_TASK, started, f", now {article.state}")
 
 
 def article_mark_failed(*, article_id: int, reason: str, lease: StepLease | None = None) -> None:
@@ -329,8 +355,8 @@ def pipeline_sweep_stuck() -> int:
     )
 
 
-def _lease_task_kwargs(lease: StepLease) -> dict[str, int]:
-    return {"claim_id": lease.claim_id} if lease.claim_id else {"article_id": lease.article_id}
+def _lease_task_kwargs(lease: StepLease) -> dict[str, int | list[int]]:
+    return {"claim_ids": [lease.claim_id]} if lease.claim_id else {"article_id": lease.article_id}
 
 
 def _sweep_article(

@@ -44,8 +44,11 @@ class PipelineTask(Task):  # type: ignore[type-arg]
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         """Retries exhausted or an unexpected error: the article shows failed, with the reason."""
         article_id = kwargs.get("article_id")
-        if article_id is None and "claim_id" in kwargs:
-            article_id = steps.claim_article_id(claim_id=kwargs["claim_id"])
+        claim_ids = kwargs.get("claim_ids") or (
+            [kwargs["claim_id"]] if "claim_id" in kwargs else []
+        )
+        if article_id is None and claim_ids:
+            article_id = steps.claim_article_id(claim_id=claim_ids[0])
         if article_id is not None:
             reason = "Timed out." if isinstance(exc, SoftTimeLimitExceeded) else str(exc)
             steps.article_mark_failed(
@@ -66,8 +69,12 @@ for _step in steps.STEPS:
 
 
 @shared_task(base=PipelineTask, name=steps.EVIDENCE_TASK, bind=True)
-def claim_gather_evidence(self: PipelineTask, *, claim_id: int) -> None:
-    steps.claim_gather_evidence(claim_id=claim_id, task_id=self.request.id)
+def claim_gather_evidence(
+    self: PipelineTask, *, claim_ids: list[int] | None = None, claim_id: int | None = None
+) -> None:
+    # A message sent before claims were grouped per task names one `claim_id`.
+    ids = [claim_id] if claim_id is not None else claim_ids or []
+    steps.claims_gather_evidence(claim_ids=ids, task_id=self.request.id)
 
 
 @shared_task(base=PipelineTask, name=steps.FINISH_TASK)

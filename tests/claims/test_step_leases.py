@@ -14,6 +14,7 @@ from claims import leases, steps
 from claims.models import Article, Claim, Evidence, StepLease
 from claims.services.articles import article_submit
 from claims.tasks import claim_gather_evidence
+from core.errors import TransientError
 from reviews.models import ReviewItem
 
 EXTRACT = "claims.article_extract"
@@ -209,7 +210,7 @@ def _gathering(article: Article, *leases_expiring_in: timedelta) -> list[Claim]:
 
 
 def _enqueued_claims(callbacks) -> list[int]:
-    return sorted(callback.keywords["claim_id"] for callback in callbacks)
+    return sorted(claim_id for callback in callbacks for claim_id in callback.keywords["claim_ids"])
 
 
 def test_only_the_claims_whose_worker_died_are_reenqueued(
@@ -264,3 +265,39 @@ def test_a_failed_article_drops_its_leases(workflow):
     article.refresh_from_db()
     assert article.state == Article.State.FAILED
     assert not StepLease.objects.exists()
+
+
+def test_one_evidence_task_gathers_a_few_claims_each_under_its_own_lease(
+    workflow, library, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Claims are grouped per task (fewer hops), yet each claim commits on its own: a retry of
+    the message after a transient error takes over the claim it failed on, skips those done,
+    and every claim's evidence is written once."""
+    settings.CLAIMDESK_EVIDENCE_CLAIMS_PER_TASK = 2
+    article, _ = article_submit(text=ARTICLE)
+    with django_capture_on_commit_callbacks() as enqueued:
+        steps.run_step(EXTRACT, article_id=article.pk)
+    claims = list(Claim.objects.filter(article=article).order_by("pk").values_list("pk", flat=True))
+    assert len(claims) == 3
+    assert [callback.keywords["claim_ids"] for callback in enqueued] == [claims[:2], claims[2:]]
+
+    real = steps.pipeline.claim_gather_evidence
+    failures = iter([True])
+
+    def flaky(claim):
+        if claim.pk == claims[1] and next(failures, False):
+            raise TransientError("provider busy")
+        return real(claim)
+
+    monkeypatch.setattr(steps.pipeline, "claim_gather_evidence", flaky)
+    with pytest.raises(TransientError):
+        steps.claims_gather_evidence(claim_ids=claims[:2], task_id="m1")
+    assert StepLease.objects.get(claim_id=claims[1]).task_id == "m1"  # held for the retry
+    done_first = Evidence.objects.filter(claim_id=claims[0]).count()
+    steps.claims_gather_evidence(claim_ids=claims[:2], task_id="m1")  # the retry
+    steps.claims_gather_evidence(claim_ids=claims[2:], task_id="m2")
+    assert Evidence.objects.filter(claim_id=claims[0]).count() == done_first
+    assert not StepLease.objects.exists()
+    article.refresh_from_db()
+    assert article.state == Article.State.READY
+    assert ReviewItem.objects.filter(claim__article=article).count() == 3

@@ -8,6 +8,10 @@ from config.settings.common import env
 # Sentences scoring at least this are stored as claims (issue #4 replaces the scorer).
 CLAIMDESK_CHECKWORTHY_THRESHOLD = env.float("CLAIMDESK_CHECKWORTHY_THRESHOLD", default=0.5)
 CLAIMDESK_EVIDENCE_PER_CLAIM = env.int("CLAIMDESK_EVIDENCE_PER_CLAIM", default=5)
+# Claims whose evidence one task gathers, one after the other, each under its own lease and
+# committed on its own: fewer task hops than one task per claim, and still several tasks, run
+# in parallel, for a long article (README, "How an article flows").
+CLAIMDESK_EVIDENCE_CLAIMS_PER_TASK = env.int("CLAIMDESK_EVIDENCE_CLAIMS_PER_TASK", default=4)
 # A running step whose worker has not renewed its lease for this long is presumed dead and
 # re-enqueued by the sweeper (claims/leases.py; the heartbeat renews it every quarter of this).
 # Long enough that a busy worker or a database hiccup does not look like a death: a wrong
