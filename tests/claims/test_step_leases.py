@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from claims import leases, steps
 from claims.models import Article, Claim, Evidence, StepLease
+from claims.services import pipeline
 from claims.services.articles import article_submit
 from claims.tasks import claim_gather_evidence
 from core.errors import TransientError
@@ -281,7 +282,7 @@ def test_one_evidence_task_gathers_a_few_claims_each_under_its_own_lease(
     assert len(claims) == 3
     assert [callback.keywords["claim_ids"] for callback in enqueued] == [claims[:2], claims[2:]]
 
-    real = steps.pipeline.claim_gather_evidence
+    real = pipeline.claim_gather_evidence
     failures = iter([True])
 
     def flaky(claim):
@@ -289,7 +290,7 @@ def test_one_evidence_task_gathers_a_few_claims_each_under_its_own_lease(
             raise TransientError("provider busy")
         return real(claim)
 
-    monkeypatch.setattr(steps.pipeline, "claim_gather_evidence", flaky)
+    monkeypatch.setattr(pipeline, "claim_gather_evidence", flaky)
     with pytest.raises(TransientError):
         steps.claims_gather_evidence(claim_ids=claims[:2], task_id="m1")
     assert StepLease.objects.get(claim_id=claims[1]).task_id == "m1"  # held for the retry
