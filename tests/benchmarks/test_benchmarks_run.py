@@ -61,7 +61,7 @@ class Benchmark:
 BENCHMARKS = (
     Benchmark(
         "benchmarks.pipeline",
-        ("--articles", "10", "--concurrency", "2"),
+        ("--articles", "4", "--concurrency", "2"),
         redis=True,
         check=_pipeline_check,
     ),
@@ -69,7 +69,7 @@ BENCHMARKS = (
     Benchmark("benchmarks.queue", ("--claims", "200", "--reviewers", "2", "--seconds", "2")),
     Benchmark(
         "benchmarks.api",
-        ("--claims", "200", "--export-claims", "400", "--seconds", "2"),
+        ("--claims", "200", "--export-claims", "400", "--seconds", "1"),
         tool="wrk",
     ),
     Benchmark(
