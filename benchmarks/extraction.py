@@ -2,6 +2,7 @@
 
     python -m benchmarks.extraction [--repeat N] [--json]
 
+Measures the shipped backend (CLAIMDESK_CHECKWORTHINESS_BACKEND; `--backend` overrides it).
 Reports, in one run on the same text:
 - model scoring speed on the CheckThat! dev sentences (sentences/s),
 - the whole engine (segment + score + attribute + type + entities) on the demo articles,
@@ -26,6 +27,8 @@ from pathlib import Path  # noqa: E402
 
 import psutil  # noqa: E402
 
+from claims.conf import CHECKWORTHINESS_BACKENDS  # noqa: E402
+
 # The figures of the `--json` line, in the README's table ("Claim extraction"); a test checks
 # that a small run reports exactly these.
 JSON_KEYS = (
@@ -38,6 +41,8 @@ JSON_KEYS = (
     "model_load_s",
     "rss_mb",
     "model_rss_mb",
+    "backend",
+    "model_version",
 )
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
@@ -54,6 +59,7 @@ def _best_of(runs: int, work: Callable[[], object]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=20, help="Copies of the demo articles.")
+    parser.add_argument("--backend", choices=CHECKWORTHINESS_BACKENDS)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
@@ -64,11 +70,14 @@ def main() -> int:
         return 2
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    if args.backend:
+        os.environ["CLAIMDESK_CHECKWORTHINESS_BACKEND"] = args.backend
     import django
 
     django.setup()
     from django.conf import settings
 
+    from claims.conf import conf
     from claims.extraction import ClaimEngine, get_extractor
     from core.segment import split_sentences
     from core.text import extract_from_html, extract_from_text
@@ -105,8 +114,11 @@ def main() -> int:
         "model_load_s": round(load_s, 2),
         "rss_mb": round(rss / 2**20, 1),
         "model_rss_mb": round((rss - rss_before) / 2**20, 1),
+        "backend": conf().checkworthiness_backend,
+        "model_version": engine.model.version,
     }
     f = figures
+    print(f"Backend: {f['backend']} ({f['model_version']})")
     print(f"Model scoring (1 core): {f['sentences_per_s']:>9} sentences/s (dev, n={len(texts)})")
     print(f"Whole engine (1 core):  {f['engine_sentences_per_s']:>9} sentences/s ({n_sentences})")
     print(f"Segmentation only:      {f['segmentation_sentences_per_s']:>9} sentences/s (baseline)")

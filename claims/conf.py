@@ -10,12 +10,15 @@ from typing import Any
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from core.conf import PREFIX, SECONDS, duration, fraction, integer, positive, text, url
+from core.conf import PREFIX, SECONDS, choice, duration, fraction, integer, positive, text, url
+
+CHECKWORTHINESS_BACKENDS = ("cascade", "linear", "transformer")
 
 
 @dataclass(frozen=True)
 class ClaimsConf:
     checkworthy_threshold: float  # CLAIMDESK_CHECKWORTHY_THRESHOLD
+    checkworthiness_backend: str  # CLAIMDESK_CHECKWORTHINESS_BACKEND (CHECKWORTHINESS_BACKENDS)
     evidence_per_claim: int  # CLAIMDESK_EVIDENCE_PER_CLAIM
     evidence_claims_per_task: int  # CLAIMDESK_EVIDENCE_CLAIMS_PER_TASK
     pipeline_dead_after: timedelta  # CLAIMDESK_PIPELINE_DEAD_AFTER(_S)
@@ -33,6 +36,9 @@ class ClaimsConf:
     def from_settings(cls) -> ClaimsConf:
         return cls(
             checkworthy_threshold=fraction("CLAIMDESK_CHECKWORTHY_THRESHOLD"),
+            checkworthiness_backend=choice(
+                "CLAIMDESK_CHECKWORTHINESS_BACKEND", CHECKWORTHINESS_BACKENDS
+            ),
             evidence_per_claim=integer("CLAIMDESK_EVIDENCE_PER_CLAIM"),
             evidence_claims_per_task=integer("CLAIMDESK_EVIDENCE_CLAIMS_PER_TASK"),
             pipeline_dead_after=duration("CLAIMDESK_PIPELINE_DEAD_AFTER"),

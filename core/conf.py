@@ -107,6 +107,13 @@ def text(name: str, *, required: bool = False) -> str:
     return value
 
 
+def choice(name: str, options: tuple[str, ...]) -> str:
+    value = read(name)
+    if value not in options:
+        raise invalid(name, "one of " + ", ".join(options), value)
+    return str(value)
+
+
 def url(name: str, *, required: bool = False) -> str:
     """An http(s) URL; empty (switched off) unless `required`."""
     value = text(name, required=required)

@@ -4,6 +4,7 @@ is data, not code."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -27,3 +28,8 @@ def load_model(path: Path, *, rebuild_hint: str, own_types: tuple[str, ...] = ()
 def save_model(model: Any, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     skops_io.dump(model, path, compression=8)
+
+
+def file_version(name: str, path: Path) -> str:
+    """`name/<first 12 hex digits of the file's sha256>`: which model file scored a claim."""
+    return f"{name}/{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"

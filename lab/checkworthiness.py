@@ -85,7 +85,7 @@ class Scores:
         )
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -113,7 +113,7 @@ def train(
         "model": "tf-idf word 1-3 + char_wb 2-5 n-grams, logistic regression (balanced, C=8)",
         "seed": seed,
         "threshold": 0.5,
-        "train": {"file": train_path.name, "sha256": _sha256(train_path), "n": len(texts)},
+        "train": {"file": train_path.name, "sha256": sha256_of(train_path), "n": len(texts)},
         "cv_f1_mean": round(float(np.mean([s.f1 for s in cv_scores])), 4),
         "cv_f1_std": round(float(np.std([s.f1 for s in cv_scores])), 4),
         "cv_folds": [s.__dict__ for s in cv_scores],
@@ -124,7 +124,7 @@ def train(
         predicted_dev = model.score(dev_texts) >= card["threshold"]
         card["dev"] = {
             "file": dev_path.name,
-            "sha256": _sha256(dev_path),
+            "sha256": sha256_of(dev_path),
             **Scores.of(dev_labels, list(predicted_dev)).__dict__,
         }
     return model, card

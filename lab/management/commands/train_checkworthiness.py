@@ -1,8 +1,10 @@
-"""`manage.py train_checkworthiness`: rebuild the shipped check-worthiness model (deterministic)."""
+"""`manage.py train_checkworthiness [--backend linear|transformer]`: rebuild a shipped
+check-worthiness model (the linear one by default, deterministic)."""
 
 from __future__ import annotations
 
 import json
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -10,29 +12,52 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from claims.extraction.checkworthiness import CARD_PATH, MODEL_PATH
+from claims.extraction import transformer
+from claims.extraction.checkworthiness import CARD_PATH, MODEL_PATH, CheckworthinessModel
 from lab.checkworthiness import save, save_card, train
 
 SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "checkworthiness"
 
 
 class Command(BaseCommand):
-    help = "Train the check-worthiness model on CheckThat! 2024 English train; report CV and dev."
+    help = "Train a check-worthiness model on CheckThat! 2024 English train; report dev scores."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--backend", choices=["linear", "transformer"], default="linear")
         parser.add_argument("--train", type=Path, default=SHARED_DATA / "ct24_english_train.tsv")
         parser.add_argument("--dev", type=Path, default=SHARED_DATA / "ct24_english_dev.tsv")
         parser.add_argument("--seed", type=int, default=42)
-        parser.add_argument("--out", type=Path, default=MODEL_PATH)
+        parser.add_argument(
+            "--out",
+            type=Path,
+            default=None,
+            help="linear: the .skops file; transformer: the folder for the ONNX model, "
+            "tokenizer and card (default: the shipped ones)",
+        )
+        transformer_options = parser.add_argument_group("transformer backend")
+        transformer_options.add_argument(
+            "--device", choices=["auto", "cpu", "cuda"], default="auto"
+        )
+        transformer_options.add_argument("--epochs", type=int, default=2)
+        transformer_options.add_argument("--threads", type=int, default=1, help="CPU threads")
+        transformer_options.add_argument(
+            "--limit", type=int, default=None, help="train on a seeded sample of N sentences"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         train_path: Path = options["train"]
-        dev_path: Path = options["dev"]
         if not train_path.exists():
             raise CommandError(
                 f"Training data not found at {train_path}. It lives in ../shared/data "
                 "(next to the project root) or pass --train FILE."
             )
+        if options["backend"] == "transformer":
+            self._transformer(train_path, options)
+        else:
+            self._linear(train_path, options)
+
+    def _linear(self, train_path: Path, options: dict[str, Any]) -> None:
+        dev_path: Path = options["dev"]
         steps = tqdm(total=8, desc="training", unit="step", disable=None)
 
         def progress(message: str) -> None:
@@ -46,10 +71,48 @@ class Command(BaseCommand):
             progress=progress,
         )
         steps.close()
-        out: Path = options["out"]
+        out: Path = options["out"] or MODEL_PATH
         save(model, out)
         save_card(card, CARD_PATH if out == MODEL_PATH else out.with_suffix(".json"))
         self.stdout.write(json.dumps({k: card[k] for k in ("cv_f1_mean", "cv_f1_std")}))
         if "dev" in card:
             self.stdout.write(json.dumps(card["dev"]))
         self.stdout.write(f"Saved {out} ({out.stat().st_size / 1e6:.1f} MB)")
+
+    def _transformer(self, train_path: Path, options: dict[str, Any]) -> None:
+        dev_path: Path = options["dev"]
+        if not dev_path.exists():
+            raise CommandError(
+                f"Dev data not found at {dev_path}: epochs and threshold are chosen on it."
+            )
+        missing = [name for name in ("torch", "transformers") if find_spec(name) is None]
+        if missing:
+            raise CommandError(
+                f"{' and '.join(missing)} not installed. The transformer backend needs the "
+                "training extra, best in a separate virtualenv: pip install -e '.[train]' "
+                "(README, 'Check-worthiness model')."
+            )
+        from lab.transformer_training import Hyperparameters, train_transformer
+
+        out_dir: Path = options["out"] or transformer.MODEL_DIR
+        card = train_transformer(
+            train_path,
+            dev_path,
+            seed=options["seed"],
+            device=options["device"],
+            out_dir=out_dir,
+            linear=CheckworthinessModel.load(),
+            hyper=Hyperparameters(epochs=options["epochs"], threads=options["threads"]),
+            limit=options["limit"],
+            progress=lambda message: self.stderr.write(message),
+        )
+        save_card(card, out_dir / transformer.CARD_PATH.name)
+        summary = {
+            "chosen_epoch": card["chosen_epoch"],
+            "dev_int8": card["dev_int8"],
+            "cascade": card.get("cascade"),
+            "wall_seconds": card["wall_seconds"],
+        }
+        self.stdout.write(json.dumps(summary))
+        model_path = out_dir / transformer.MODEL_PATH.name
+        self.stdout.write(f"Saved {model_path} ({model_path.stat().st_size / 1e6:.1f} MB)")

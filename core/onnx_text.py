@@ -1,0 +1,61 @@
+"""Running a BERT-style ONNX model on text with onnxruntime and a `tokenizers` tokenizer.
+
+Shared by the sentence embedder (`library.evidence.embedder`) and the transformer
+check-worthiness scorer (`claims.extraction.transformer`): both ship an int8 ONNX graph plus
+its `tokenizer.json`, and neither process ever imports torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import onnxruntime
+from tokenizers import Encoding, Tokenizer
+
+TokenIds = npt.NDArray[np.int64]
+
+
+def load_tokenizer(path: Path, *, max_tokens: int) -> Tokenizer:
+    """Truncating, never padding: batches are padded to their own longest text."""
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.enable_truncation(max_tokens)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def open_session(path: Path, *, threads: int) -> onnxruntime.InferenceSession:
+    """CPU session; `threads` 0 lets onnxruntime use every core, 1 keeps a worker on its own."""
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def encode(tokenizer: Tokenizer, texts: Sequence[str]) -> list[Encoding]:
+    # An empty string would encode to the special tokens only; a space keeps the shape regular.
+    return tokenizer.encode_batch([text or " " for text in texts])
+
+
+def length_batches(encodings: Sequence[Encoding], batch_size: int) -> Iterator[list[int]]:
+    """Row indices grouped by token length, so padding stays short."""
+    order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+    for offset in range(0, len(order), batch_size):
+        yield order[offset : offset + batch_size]
+
+
+def model_inputs(encodings: Sequence[Encoding], input_names: set[str]) -> dict[str, TokenIds]:
+    """Right-padded `input_ids` and `attention_mask` (plus `token_type_ids` if the graph takes
+    them) for one batch."""
+    width = max(len(e.ids) for e in encodings)
+    ids = np.zeros((len(encodings), width), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    for row, encoding in enumerate(encodings):
+        ids[row, : len(encoding.ids)] = encoding.ids
+        mask[row, : len(encoding.ids)] = 1
+    feed: dict[str, Any] = {"input_ids": ids, "attention_mask": mask}
+    if "token_type_ids" in input_names:
+        feed["token_type_ids"] = np.zeros_like(ids)
+    return feed
