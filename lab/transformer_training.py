@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from claims.extraction.cascade import CascadeConfig, cascade_scores
+from claims.extraction.cascade import CascadeConfig, SentenceScorer, cascade_scores
 from claims.extraction.checkworthiness import CheckworthinessModel
 from claims.extraction.transformer import (
     MAX_TOKENS,
@@ -99,6 +99,31 @@ def tune_cascade(
     if best is None:
         raise ValueError(f"no band sends at most {max_rescored:.0%} of dev to the transformer")
     return best
+
+
+def cascade_choice(
+    linear: SentenceScorer,
+    transformer: SentenceScorer,
+    dev_path: Path,
+    *,
+    threshold: float,
+    max_rescored: float,
+) -> dict[str, Any]:
+    """The card's `cascade` section for these two models: `tune_cascade` on dev."""
+    texts, labels = read_checkthat_tsv(dev_path)
+    return {
+        "linear_version": linear.version,
+        "transformer_version": transformer.version,
+        "dev_sha256": sha256_of(dev_path),
+        "max_rescored": max_rescored,
+        **tune_cascade(
+            linear.score(texts),
+            transformer.score(texts),
+            labels,
+            threshold=threshold,
+            max_rescored=max_rescored,
+        ),
+    }
 
 
 def _seed_everything(seed: int) -> None:
@@ -317,17 +342,9 @@ def train_transformer(
         )
     if linear is not None:
         progress("tuning the cascade on dev")
-        shifted = 1.0 / (1.0 + np.exp(-(int8_logits - cut)))
-        card["cascade"] = {
-            "linear_version": linear.version,
-            "max_rescored": max_rescored,
-            **tune_cascade(
-                linear.score(dev_texts),
-                shifted,
-                dev_labels,
-                threshold=0.5,
-                max_rescored=max_rescored,
-            ),
-        }
+        shipped.threshold_logit = cut
+        card["cascade"] = cascade_choice(
+            linear, shipped, dev_path, threshold=0.5, max_rescored=max_rescored
+        )
     card["wall_seconds"] = round(time.perf_counter() - started, 1)
     return card

@@ -5,6 +5,7 @@ which the service's virtualenv does not hold, so it skips there."""
 
 import importlib.util
 import json
+import shutil
 from io import StringIO
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from claims.extraction.cascade import CascadeConfig, cascade_scores
-from claims.extraction.transformer import TransformerCheckworthiness
+from claims.extraction.transformer import MODEL_DIR, TransformerCheckworthiness
 from lab.transformer_training import best_threshold, tune_cascade
 
 HAS_TORCH = all(importlib.util.find_spec(m) for m in ("torch", "transformers"))
@@ -92,3 +93,32 @@ def test_transformer_training_exports_a_loadable_model_and_card(shared_data, tmp
     assert model.threshold_logit == card["threshold_logit"]
     assert model.score(["A sentence.", "Another one."]).shape == (2,)
     assert "Saved" in out.getvalue()
+
+
+def test_cascade_backend_rechooses_the_band_for_the_shipped_models(shared_data, tmp_path):
+    for path in MODEL_DIR.glob("checkworthiness-minilm.*"):
+        shutil.copy(path, tmp_path / path.name)
+    card_path = tmp_path / "checkworthiness-minilm.json"
+    card = json.loads(card_path.read_text())
+    del card["cascade"]
+    card_path.write_text(json.dumps(card))
+    dev = _slice(shared_data / "checkworthiness" / "ct24_english_dev.tsv", tmp_path / "d.tsv", 80)
+    call_command(
+        "train_checkworthiness",
+        "--backend",
+        "cascade",
+        "--dev",
+        str(dev),
+        "--max-rescored",
+        "0.5",
+        "--out",
+        str(tmp_path),
+        stdout=StringIO(),
+    )
+    cascade = json.loads(card_path.read_text())["cascade"]
+    assert cascade["rescored_fraction"] <= 0.5
+    assert cascade["dev"]["n"] == 80
+    assert cascade["linear_version"].startswith("tfidf-lr/")
+    assert cascade["transformer_version"] == card["version"]
+    # Everything else in the card is kept.
+    assert {k: v for k, v in json.loads(card_path.read_text()).items() if k != "cascade"} == card

@@ -23,7 +23,13 @@ class Command(BaseCommand):
     help = "Train a check-worthiness model on CheckThat! 2024 English train; report dev scores."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--backend", choices=["linear", "transformer"], default="linear")
+        parser.add_argument(
+            "--backend",
+            choices=["linear", "transformer", "cascade"],
+            default="linear",
+            help="cascade: only re-choose the cascade's band and mix on dev for the shipped "
+            "linear and transformer models (after either is retrained)",
+        )
         parser.add_argument("--train", type=Path, default=SHARED_DATA / "ct24_english_train.tsv")
         parser.add_argument("--dev", type=Path, default=SHARED_DATA / "ct24_english_dev.tsv")
         parser.add_argument("--seed", type=int, default=42)
@@ -41,10 +47,20 @@ class Command(BaseCommand):
         transformer_options.add_argument("--epochs", type=int, default=2)
         transformer_options.add_argument("--threads", type=int, default=1, help="CPU threads")
         transformer_options.add_argument(
+            "--max-rescored",
+            type=float,
+            default=0.3,
+            help="cascade: the largest share of dev sentences the band may send to the "
+            "transformer (the speed budget)",
+        )
+        transformer_options.add_argument(
             "--limit", type=int, default=None, help="train on a seeded sample of N sentences"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["backend"] == "cascade":
+            self._cascade(options)
+            return
         train_path: Path = options["train"]
         if not train_path.exists():
             raise CommandError(
@@ -104,6 +120,7 @@ class Command(BaseCommand):
             linear=CheckworthinessModel.load(),
             hyper=Hyperparameters(epochs=options["epochs"], threads=options["threads"]),
             limit=options["limit"],
+            max_rescored=options["max_rescored"],
             progress=lambda message: self.stderr.write(message),
         )
         save_card(card, out_dir / transformer.CARD_PATH.name)
@@ -116,3 +133,22 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(summary))
         model_path = out_dir / transformer.MODEL_PATH.name
         self.stdout.write(f"Saved {model_path} ({model_path.stat().st_size / 1e6:.1f} MB)")
+
+    def _cascade(self, options: dict[str, Any]) -> None:
+        from lab.transformer_training import cascade_choice
+
+        dev_path: Path = options["dev"]
+        if not dev_path.exists():
+            raise CommandError(f"Dev data not found at {dev_path}: the band is chosen on it.")
+        out_dir: Path = options["out"] or transformer.MODEL_DIR
+        card_path = out_dir / transformer.CARD_PATH.name
+        card = json.loads(card_path.read_text())
+        card["cascade"] = cascade_choice(
+            CheckworthinessModel.load(),
+            transformer.TransformerCheckworthiness.load(out_dir / transformer.MODEL_PATH.name),
+            dev_path,
+            threshold=0.5,
+            max_rescored=options["max_rescored"],
+        )
+        save_card(card, card_path)
+        self.stdout.write(json.dumps(card["cascade"]))
