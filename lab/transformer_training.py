@@ -84,7 +84,10 @@ def tune_cascade(
     send at most `max_rescored` of the sentences to the transformer (the speed budget)."""
     best: dict[str, Any] | None = None
     for half_width in np.round(np.arange(0.05, 0.501, 0.05), 2):
-        band = (max(0.0, threshold - half_width), min(1.0, threshold + half_width))
+        band = (
+            round(max(0.0, threshold - half_width), 4),
+            round(min(1.0, threshold + half_width), 4),
+        )
         in_band = float(np.mean((linear >= band[0]) & (linear <= band[1])))
         if in_band > max_rescored:
             continue
@@ -99,6 +102,30 @@ def tune_cascade(
     if best is None:
         raise ValueError(f"no band sends at most {max_rescored:.0%} of dev to the transformer")
     return best
+
+
+def operating_points(
+    transformer: TransformerCheckworthiness,
+    dev_path: Path,
+    *,
+    linear: SentenceScorer | None,
+    max_rescored: float,
+) -> dict[str, Any]:
+    """The card's dev choices for an exported int8 model, as it runs in the service: its
+    threshold (`threshold_logit`, which it then uses), its dev scores there (`dev_int8`),
+    and with a linear model the cascade's band and mix (`cascade`)."""
+    texts, labels = read_checkthat_tsv(dev_path)
+    cut, scores = best_threshold(transformer.logits(texts), labels)
+    transformer.threshold_logit = round(cut, 4)
+    choices: dict[str, Any] = {
+        "threshold_logit": transformer.threshold_logit,
+        "dev_int8": asdict(scores),
+    }
+    if linear is not None:
+        choices["cascade"] = cascade_choice(
+            linear, transformer, dev_path, threshold=0.5, max_rescored=max_rescored
+        )
+    return choices
 
 
 def cascade_choice(
@@ -296,10 +323,6 @@ def train_transformer(
         model_path, out_dir / TOKENIZER_PATH.name, threshold_logit=0.0
     )
     int8_logits = shipped.logits(dev_texts)
-    cut, int8_scores = best_threshold(int8_logits, dev_labels)
-    started_scoring = time.perf_counter()
-    shipped.logits(dev_texts)
-    per_second = len(dev_texts) / (time.perf_counter() - started_scoring)
     card: dict[str, Any] = {
         "version": shipped.version,
         "model": "all-MiniLM-L6-v2 fine-tuned: mean pooling, dropout 0.1, one linear logit",
@@ -321,11 +344,8 @@ def train_transformer(
         "threads": torch.get_num_threads(),
         "epochs": epochs,
         "chosen_epoch": chosen["epoch"],
-        "threshold_logit": round(cut, 4),
         "threshold_note": "chosen on the int8 model's dev logits; scores are "
         "sigmoid(logit - threshold_logit), so 0.5 is this operating point",
-        "dev_int8": asdict(int8_scores),
-        "dev_sentences_per_s_1_thread": round(per_second, 1),
         "train_seconds": round(trained_s, 1),
         "determinism": "seeded (Python, numpy, torch) with torch deterministic algorithms: "
         "repeatable on the same CPU and thread count; other thread counts, CPUs or CUDA "
@@ -340,11 +360,7 @@ def train_transformer(
         card["int8_vs_float_max_abs_logit_diff"] = round(
             float(np.max(np.abs(float_logits - int8_logits))), 4
         )
-    if linear is not None:
-        progress("tuning the cascade on dev")
-        shipped.threshold_logit = cut
-        card["cascade"] = cascade_choice(
-            linear, shipped, dev_path, threshold=0.5, max_rescored=max_rescored
-        )
+    progress("choosing the threshold and the cascade on dev")
+    card.update(operating_points(shipped, dev_path, linear=linear, max_rescored=max_rescored))
     card["wall_seconds"] = round(time.perf_counter() - started, 1)
     return card

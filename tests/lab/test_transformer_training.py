@@ -115,10 +115,15 @@ def test_cascade_backend_rechooses_the_band_for_the_shipped_models(shared_data, 
         str(tmp_path),
         stdout=StringIO(),
     )
-    cascade = json.loads(card_path.read_text())["cascade"]
+    updated = json.loads(card_path.read_text())
+    cascade = updated["cascade"]
     assert cascade["rescored_fraction"] <= 0.5
     assert cascade["dev"]["n"] == 80
     assert cascade["linear_version"].startswith("tfidf-lr/")
     assert cascade["transformer_version"] == card["version"]
-    # Everything else in the card is kept.
-    assert {k: v for k, v in json.loads(card_path.read_text()).items() if k != "cascade"} == card
+    # The threshold is chosen again on this dev file; everything else in the card is kept.
+    assert updated["dev_int8"]["n"] == 80
+    chosen = {"cascade", "threshold_logit", "dev_int8"}
+    assert {k: v for k, v in updated.items() if k not in chosen} == {
+        k: v for k, v in card.items() if k not in chosen
+    }

@@ -7,9 +7,12 @@ from config.settings.common import env
 # --- Pipeline -------------------------------------------------------------------------------
 # Sentences scoring at least this are stored as claims (issue #4 replaces the scorer).
 CLAIMDESK_CHECKWORTHY_THRESHOLD = env.float("CLAIMDESK_CHECKWORTHY_THRESHOLD", default=0.5)
-# Which check-worthiness scorer: the linear model re-scored near the threshold by the
-# transformer (cascade), either alone (README, "Check-worthiness model").
-CLAIMDESK_CHECKWORTHINESS_BACKEND = env.str("CLAIMDESK_CHECKWORTHINESS_BACKEND", default="cascade")
+# Which check-worthiness scorer: `transformer` (best dev F1, fast enough on one core),
+# `cascade` (the linear model, re-scored near the threshold by the transformer) or `linear`
+# (README, "Check-worthiness model").
+CLAIMDESK_CHECKWORTHINESS_BACKEND = env.str(
+    "CLAIMDESK_CHECKWORTHINESS_BACKEND", default="transformer"
+)
 CLAIMDESK_EVIDENCE_PER_CLAIM = env.int("CLAIMDESK_EVIDENCE_PER_CLAIM", default=5)
 # Claims whose evidence one task gathers, one after the other, each under its own lease and
 # committed on its own: fewer task hops than one task per claim, and still several tasks, run

@@ -27,8 +27,8 @@ class Command(BaseCommand):
             "--backend",
             choices=["linear", "transformer", "cascade"],
             default="linear",
-            help="cascade: only re-choose the cascade's band and mix on dev for the shipped "
-            "linear and transformer models (after either is retrained)",
+            help="cascade: only re-choose the transformer's threshold and the cascade's band "
+            "and mix on dev for the shipped models (after either is retrained)",
         )
         parser.add_argument("--train", type=Path, default=SHARED_DATA / "ct24_english_train.tsv")
         parser.add_argument("--dev", type=Path, default=SHARED_DATA / "ct24_english_dev.tsv")
@@ -135,7 +135,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Saved {model_path} ({model_path.stat().st_size / 1e6:.1f} MB)")
 
     def _cascade(self, options: dict[str, Any]) -> None:
-        from lab.transformer_training import cascade_choice
+        from lab.transformer_training import operating_points
 
         dev_path: Path = options["dev"]
         if not dev_path.exists():
@@ -143,12 +143,11 @@ class Command(BaseCommand):
         out_dir: Path = options["out"] or transformer.MODEL_DIR
         card_path = out_dir / transformer.CARD_PATH.name
         card = json.loads(card_path.read_text())
-        card["cascade"] = cascade_choice(
-            CheckworthinessModel.load(),
+        choices = operating_points(
             transformer.TransformerCheckworthiness.load(out_dir / transformer.MODEL_PATH.name),
             dev_path,
-            threshold=0.5,
+            linear=CheckworthinessModel.load(),
             max_rescored=options["max_rescored"],
         )
-        save_card(card, card_path)
-        self.stdout.write(json.dumps(card["cascade"]))
+        save_card({**card, **choices}, card_path)
+        self.stdout.write(json.dumps(choices))

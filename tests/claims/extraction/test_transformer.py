@@ -36,13 +36,13 @@ def test_shipped_model_ranks_a_factual_claim_above_small_talk(model):
     assert ((scores >= 0) & (scores <= 1)).all()
 
 
-def test_scores_barely_depend_on_batching(model):
-    """Dynamic int8 quantisation scales activations per batch, padding included, so a score
-    moves by about 0.01 with its batch mates (measured); never by more than 0.05."""
+def test_a_sentence_scores_the_same_whatever_its_neighbours(model):
+    """Sentences run one at a time: in a batch, dynamic int8 quantisation would let padding
+    and batch mates move a score."""
     sentences = ["The deficit doubled.", "Hello.", "Crime fell by 20% in 2019 in New York City."]
     together = model.score(sentences)
     alone = np.array([model.score([s])[0] for s in sentences])
-    assert together == pytest.approx(alone, abs=0.05)
+    assert together.tolist() == alone.tolist()
     assert model.score([]).shape == (0,)
 
 
