@@ -62,37 +62,44 @@ def _slice(source: Path, target: Path, rows: int) -> Path:
 def test_transformer_training_exports_a_loadable_model_and_card(shared_data, tmp_path):
     data = shared_data / "checkworthiness"
     dev = _slice(data / "ct24_english_dev.tsv", tmp_path / "dev.tsv", 64)
-    out = StringIO()
-    call_command(
-        "train_checkworthiness",
-        "--backend",
-        "transformer",
-        "--dev",
-        str(dev),
-        "--limit",
-        "64",
-        "--epochs",
-        "1",
-        "--device",
-        "cpu",
-        "--out",
-        str(tmp_path),
-        stdout=out,
-        stderr=StringIO(),
-    )
-    card = json.loads((tmp_path / "checkworthiness-minilm.json").read_text())
+    outputs = []
+    for run in ("a", "b"):
+        out_dir = tmp_path / run
+        out = StringIO()
+        call_command(
+            "train_checkworthiness",
+            "--backend",
+            "transformer",
+            "--dev",
+            str(dev),
+            "--limit",
+            "64",
+            "--epochs",
+            "1",
+            "--device",
+            "cpu",
+            "--out",
+            str(out_dir),
+            stdout=out,
+            stderr=StringIO(),
+        )
+        assert "Saved" in out.getvalue()
+        outputs.append(out_dir)
+    card = json.loads((outputs[0] / "checkworthiness-minilm.json").read_text())
     assert card["train"]["n"] == 64
     assert card["dev"]["n"] == 64
     assert card["device"] == "cpu"
     assert len(card["epochs"]) == 1
     assert card["size_bytes"] <= 25 * 1024 * 1024
     model = TransformerCheckworthiness(
-        tmp_path / "checkworthiness-minilm.int8.onnx",
-        tmp_path / "checkworthiness-minilm.tokenizer.json",
+        outputs[0] / "checkworthiness-minilm.int8.onnx",
+        outputs[0] / "checkworthiness-minilm.tokenizer.json",
     )
     assert model.threshold_logit == card["threshold_logit"]
     assert model.score(["A sentence.", "Another one."]).shape == (2,)
-    assert "Saved" in out.getvalue()
+    # Same seed, same CPU and thread count: the same model, byte for byte.
+    onnx_bytes = [(d / "checkworthiness-minilm.int8.onnx").read_bytes() for d in outputs]
+    assert onnx_bytes[0] == onnx_bytes[1]
 
 
 def test_cascade_backend_rechooses_the_band_for_the_shipped_models(shared_data, tmp_path):
