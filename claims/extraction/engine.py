@@ -108,9 +108,16 @@ class ClaimEngine:
             for j in next(judged):
                 part = Span(span.start + j.start, span.start + j.end, span.text[j.start : j.end])
                 reason = foreign_reason(language) if foreign else j.reason
-                results.append(
-                    self._sentence(part, who, score=j.score, reason=reason, trusted=not foreign)
+                scored = self._sentence(
+                    part, who, score=j.score, reason=reason, trusted=not foreign
                 )
+                if j.start > 0:  # a premise starts mid-sentence: "the budget was never passed"
+                    standalone = part.text[:1].upper() + part.text[1:]
+                    scored = replace(
+                        scored,
+                        self_contained_text=rules.decontextualise(standalone, speaker=who.speaker),
+                    )
+                results.append(scored)
         return self._rewrite(results, text)
 
     def judge(self, sentences: list[str], *, rules_apply: bool = True) -> list[list[Judgement]]:

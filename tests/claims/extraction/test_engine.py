@@ -61,6 +61,7 @@ def test_an_embedded_premise_is_its_own_claim_with_its_own_offsets(engine):
     assert question.start < premise.start < premise.end < question.end
     assert premise.check_worthy
     assert premise.reason == "premise (question)"
+    assert premise.self_contained_text == "The 2015 budget was never passed"
 
 
 def test_reported_statements_by_named_speakers_become_claims(engine):
