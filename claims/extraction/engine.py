@@ -12,7 +12,7 @@ from typing import Protocol
 
 import claims.extraction.rules as rules
 from claims.conf import conf
-from claims.extraction.attribution import Attribution, attribute_sentences
+from claims.extraction.attribution import Attribution, attribute_spans
 from claims.extraction.checkworthiness import CheckworthinessModel
 from claims.extraction.llm import decontextualiser_from_settings
 from core.segment import Span, split_sentences
@@ -33,12 +33,16 @@ class ScoredSentence:
     speaker: str
     outlet: str
     is_quote: bool
-    attribution: str  # how the speaker was found: quote, reported, according, pronoun, author
+    # How the speaker was found: quote, reported, according, pronoun, interview, continued,
+    # paraphrase, or author (unattributed).
+    attribution: str
     score: float
     check_worthy: bool
     claim_type: str
     entities: list[str] = field(default_factory=list)
     reason: str = ""  # why the score was capped or the sentence skipped
+    speaker_kind: str = ""  # person, organization, or "" (unknown)
+    source: str = ""  # a non-person source the statement rests on ("a study by NASA")
 
 
 class Decontextualiser(Protocol):
@@ -78,9 +82,7 @@ class ClaimEngine:
             s.text[:MAX_CLAIM_CHARS] for s, b in zip(spans, boilerplate, strict=True) if not b
         ]
         model_scores = iter(self.model.score(to_score).tolist())
-        attributions = attribute_sentences(
-            [span.text for span in spans], author=author, outlet=outlet
-        )
+        attributions = attribute_spans(text, spans, author=author, outlet=outlet)
         foreign = bool(language) and not language.lower().startswith("en")
         results = []
         for span, is_boiler, who in zip(spans, boilerplate, attributions, strict=True):
@@ -101,16 +103,22 @@ class ClaimEngine:
     def _sentence(
         self, span: Span, who: Attribution, *, score: float, reason: str
     ) -> ScoredSentence:
+        if who.label_len:
+            # An interview label ("Q: ") is not part of the claim; the span still indexes it.
+            span = Span(span.start + who.label_len, span.end, span.text[who.label_len :])
+        pronoun_speaker = who.speaker if who.method == "pronoun" else ""
         return ScoredSentence(
             sentence=span.text,
             start=span.start,
             end=span.end,
             text=span.text,
-            self_contained_text=rules.decontextualise(span.text, speaker=who.speaker),
+            self_contained_text=rules.decontextualise(span.text, speaker=pronoun_speaker),
             speaker=who.speaker,
+            speaker_kind=who.speaker_kind,
+            source=who.source,
             outlet=who.outlet,
             is_quote=who.is_quote,
-            attribution=who.source,
+            attribution=who.method,
             score=round(score, 4),
             check_worthy=score >= self.threshold and reason != "boilerplate",
             claim_type=rules.claim_type(span.text, is_quote=who.is_quote),
