@@ -246,6 +246,7 @@ class Attribution:
 class _Label:
     role: str  # "question" or "answer"
     speaker: str
+    kind: str
     length: int
 
 
@@ -255,7 +256,12 @@ def speaker_kind(name: str) -> str:
     if not bare:
         return UNKNOWN
     words = bare.split()
-    if _ACRONYM.match(bare) or _ORG_WORDS.search(bare) or any(_ACRONYM.match(w) for w in words):
+    if (
+        _ACRONYM.match(bare)
+        or _ORG_WORDS.search(bare)
+        or _OUTLET_WORDS.search(bare)
+        or any(_ACRONYM.match(w) for w in words)
+    ):
         return ORGANIZATION
     if words[-1].islower() or re.match(rf"^{_DETERMINER}\s", bare):
         if re.search(rf"\b(?:{_ORG_ROLE})$", bare, re.I):
@@ -463,10 +469,7 @@ class SpeakerTracker:
         continuing paraphrase, or the author."""
         label = self._paragraph_label
         if label is not None:
-            kind = self._kinds.get(label.speaker) or speaker_kind(label.speaker)
-            if not kind:
-                kind = ORGANIZATION if label.role == "question" else PERSON
-            return Attribution(label.speaker, kind, "", "", is_quote, "interview")
+            return Attribution(label.speaker, label.kind, "", "", is_quote, "interview")
         if self._interview and self._after_question and self._interviewee:
             who = self._interviewee
             return Attribution(who, self._kinds.get(who, PERSON), "", "", is_quote, "interview")
@@ -494,13 +497,18 @@ class SpeakerTracker:
             self._interview = True
             self._interviewee = self._recent_person()
         if role == "question":
-            speaker = match.group("quoted") or self.outlet or (match.group("name") or "")
+            # The outlet asks; with no outlet known, the interviewer named by the label.
+            outlet = match.group("quoted") or self.outlet
+            speaker = outlet or match.group("name") or ""
+            kind = ORGANIZATION if outlet else speaker_kind(speaker)
         elif match.group("name"):
             speaker = self._remember(match.group("name"), PERSON)
+            kind = self._kinds.get(speaker, PERSON)
             self._interviewee = speaker
         else:
             speaker = self._interviewee or self.author
-        return _Label(role, speaker, match.end())
+            kind = self._kinds.get(speaker, PERSON) if speaker else UNKNOWN
+        return _Label(role, speaker, kind, match.end())
 
     def _recent_person(self) -> str:
         for who in reversed(self._recent):
