@@ -9,7 +9,8 @@ the README). They cover the forms news copy uses:
 - quotations running over several sentences or paragraphs (the attribution may come first
   or last);
 - `he`/`she`/`they` and `according to him` → the most recent compatible named speaker,
-  across paragraphs; a backshifted paraphrase ("would", "had") continues the last speaker;
+  across paragraphs; a backshifted paraphrase ("would", "could") continues the last
+  speaker;
 - interview transcripts (`"Outlet": …`, `Q:`/`A:`, `Name: …`): questions are the outlet's,
   answers the interviewee's, and the label is reported so the claim text can drop it;
 - `told the BBC`, `in an interview with CNN`, `speaking to Reuters` → the outlet;
@@ -94,12 +95,12 @@ _ORG_WORDS = re.compile(
     r"Council|Commission|Committee|Company|Corporation|Corp|Inc|Ltd|LLC|plc|Group|Bank|"
     r"Party|Office|Association|Foundation|Service|Services|Police|Authority|Board|Bureau|"
     r"Court|Government|Federation|Union|Organi[sz]ation|Fund|Club|FC|League|Hospital|"
-    r"Network|Airlines?|Motors|Systems|Labs?|Laboratory|Society|Trust|Council|Parliament|"
+    r"Network|Airlines?|Motors|Systems|Labs?|Laboratory|Society|Trust|Parliament|"
     r"Senate|Congress|Assembly|Administration|Army|Navy|Force|Guard|Secretariat|Embassy|"
     r"Museum|Observatory|Survey|Alliance|Coalition|Movement|Forum|Press|News|Times|Post|"
     r"Journal|Tribune|Herald|Guardian|Telegraph|Reuters|Bloomberg|Television|TV|Radio|"
     r"Industries|Holdings|Partners|Capital|Pharma|Energy|Telecom|Media|Studios|Initiative|"
-    r"Alliance|Liga|United|Athletic|Rovers|Wanderers|Real|Sporting|Olympique|Dynamo)\b"
+    r"Liga|United|Athletic|Rovers|Wanderers|Real|Sporting|Olympique|Dynamo)\b"
 )
 _ACRONYM = re.compile(r"^(?:the\s+)?[A-Z][A-Z&]{1,7}s?$")
 
@@ -144,7 +145,7 @@ _SOURCE_LEAD = (
     r"(?:(?:a|an|the|its|their|his|her|this|that|these|new|recent|latest|official|"
     r"government|preliminary|published|peer-reviewed|independent|internal|leaked|annual|"
     r"quarterly|monthly|national|unpublished|joint|separate|[A-Z][\w\-’']*|\d{4})\s+){0,4}"
-    r"(?:[a-z\-]+\s+(?=\w+\b))?"
+    r"(?:[a-z\-]+\s+)?"
 )
 _SOURCE_OF = (
     rf"(?:\s+(?:by|from|of|at|in|(?:published|conducted|commissioned|released|polled)"
@@ -179,7 +180,6 @@ _SOURCE_PATTERNS = [
     re.compile(rf"\b[Aa]ccording to (?P<src>{_DOCUMENT}|{_GROUP})"),
     _SOURCE_SPEECH,
     re.compile(r"\b(?:[Tt]here (?:are|were|have been|had been) )(?P<src>(?:\w+\s+){0,2}reports)\b"),
-    re.compile(r"\b(?:[Ss]ources|[Oo]fficials)\s+(?:told|say|said)\b"),
 ]
 # "it was reported", "reportedly": a report with no name.
 _REPORTEDLY = re.compile(r"\b(?:reportedly|it (?:was|has been|is) reported)\b", re.I)
@@ -204,6 +204,11 @@ _SPEAKER_PATTERNS = [
     ("according", _ACCORDING),
 ]
 _ENDS_WITH_COLON = re.compile(rf"{_VERB}\s*:\s*$")
+# Cheap tests that let most sentences skip the speaker and source patterns.
+_SPEECH_HINT = re.compile(rf"«Q»|\b{_VERB}\b|[Aa]ccording to")
+_SOURCE_HINT = re.compile(
+    rf"\b(?:{_SOURCE_NOUN}|{_GROUP_NOUN}|reportedly|reported)\b|[Aa]ccording to", re.I
+)
 # The subject opening a sentence, after an optional role ("Striker Dele Mensah, who …").
 _SUBJECT_NAME = re.compile(
     rf"^[\"“‘'«]?(?:[A-Z][a-z]+\s+(?:[a-z]+\s+){{1,2}}(?=[A-Z]))?(?P<who>{NAME})[\s,]"
@@ -219,6 +224,12 @@ _INTERVIEW_LABEL = re.compile(
     r"^(?P<label>[\"“](?P<quoted>[^\"”\n]{1,40})[\"”]|(?P<qa>Q|Question|A|Answer)|"
     rf"(?P<interviewer>Interviewer|Reporter|Host|Moderator)|(?P<name>{NAME}))\s*:\s+(?=\S)"
 )
+_STARTS_WITH_DETERMINER = re.compile(rf"{_DETERMINER}\s")
+_STARTS_WITH_TITLE = re.compile(rf"(?:{_TITLES})\s")
+_ENDS_WITH_ORG_ROLE = re.compile(rf"\b(?:{_ORG_ROLE})$", re.I)
+_ENDS_WITH_PERSON_ROLE = re.compile(rf"\b(?:{_PERSON_ROLE})$", re.I)
+_ROLE_ONLY = re.compile(rf"{_ROLE}$")
+_SOURCE_ONLY = re.compile(rf"{_GROUP}|{_DOCUMENT}")
 _PRONOUN_WORDS = {"he", "she", "they", "him", "her", "them"}
 _STOP_WORDS = set(_STOP.split("|"))
 _FEMALE = {"she", "her"}
@@ -226,6 +237,12 @@ _MALE = {"he", "him"}
 # Methods that did not find the speaker in the sentence: a quotation's own attribution wins.
 _INHERITED = {"author", "continued"}
 _QUOTE_OPEN = "“"
+_QUESTION_LABELS = {"Q", "Question", "Interviewer", "Reporter", "Host", "Moderator"}
+_ANSWER_LABELS = {"A", "Answer"}
+# Host, guest, and a second of each: more different names opening paragraphs are a list.
+_MAX_NAMED_LABELS = 4
+_MAX_CHARS = 2000
+_RECENT = 20
 
 
 @dataclass(frozen=True)
@@ -235,8 +252,9 @@ class Attribution:
     outlet: str
     source: str  # a non-person source the statement rests on ("a study by NASA", "officials")
     is_quote: bool
-    # How the speaker was found: quote, reported, according, pronoun, interview, paraphrase,
-    # or author (unattributed).
+    # How the speaker was found: quote, reported, according, pronoun, interview, continued
+    # (the quotation's speaker, named in an earlier sentence), paraphrase, or author
+    # (unattributed).
     method: str
     quote_run: int | None = None  # sentences inside one quotation share this
     label_len: int = 0  # characters of an interview label ("Q: ") that open the sentence
@@ -263,13 +281,13 @@ def speaker_kind(name: str) -> str:
         or any(_ACRONYM.match(w) for w in words)
     ):
         return ORGANIZATION
-    if words[-1].islower() or re.match(rf"^{_DETERMINER}\s", bare):
-        if re.search(rf"\b(?:{_ORG_ROLE})$", bare, re.I):
+    if words[-1].islower() or _STARTS_WITH_DETERMINER.match(bare):
+        if _ENDS_WITH_ORG_ROLE.search(bare):
             return ORGANIZATION
-        if re.search(rf"\b(?:{_PERSON_ROLE})$", bare, re.I):
+        if _ENDS_WITH_PERSON_ROLE.search(bare):
             return PERSON
         return UNKNOWN
-    if re.match(rf"^(?:{_TITLES})\s", bare) or len(words) >= 2:
+    if _STARTS_WITH_TITLE.match(bare) or len(words) >= 2:
         return PERSON
     return UNKNOWN
 
@@ -301,10 +319,12 @@ class SpeakerTracker:
 
     def __init__(self, *, author: str, outlet: str, labels: dict[str, str]) -> None:
         self.author = author
-        self.author_kind = speaker_kind(author) or PERSON if author else UNKNOWN
+        # A byline is a person unless its name says organisation ("Reuters", "AP").
+        self.author_kind = (speaker_kind(author) or PERSON) if author else UNKNOWN
         self.outlet = outlet
         self._labels = labels  # interview label → "question" / "answer"
-        self._known: list[str] = []
+        # Full names met so far, by surname (the latest met wins), to resolve a bare surname.
+        self._by_surname: dict[str, str] = {}
         self._orgs: list[str] = []  # organisations mentioned, most recent last
         self._kinds: dict[str, str] = {}
         self._gender: dict[str, str] = {}
@@ -326,26 +346,26 @@ class SpeakerTracker:
         """Register a name; a bare surname resolves to the full name seen earlier
         ("Varga" → "Dr Helen Varga")."""
         if " " not in who:
-            for known in reversed(self._known):
-                if known.split()[-1] == who:
-                    who = known
-                    break
-        if who not in self._known:
-            self._known.append(who)
+            who = self._by_surname.get(who, who)
+        elif who not in self._kinds:
+            self._by_surname[who.split()[-1]] = who
             title = who.split()[0]
             if title in _MALE_TITLES:
                 self._gender[who] = "m"
             elif title in _FEMALE_TITLES:
                 self._gender[who] = "f"
-        self._kinds.setdefault(who, kind or speaker_kind(who))
+        if not self._kinds.get(who):
+            self._kinds[who] = kind or speaker_kind(who)
         if who in self._recent:
             self._recent.remove(who)
-        self._recent.append(who)
+        # A pronoun reaches back a few speakers, not to the start of a long text.
+        self._recent = [*self._recent[-_RECENT + 1 :], who]
         return who
 
     def _resolve_pronoun(self, pronoun: str) -> str:
-        """The most recent named speaker a pronoun can refer to: he/she a person of no known
-        other gender, they anyone (an organisation first)."""
+        """The most recent named speaker a pronoun can refer to: for he/she, a person not
+        known to be of the other gender (a title or an earlier pronoun tells); for they,
+        the most recent of any kind."""
         word = pronoun.lower()
         wanted = "f" if word in _FEMALE else "m" if word in _MALE else ""
         for who in reversed(self._recent):
@@ -381,11 +401,11 @@ class SpeakerTracker:
             if not resolved:
                 return None
             return resolved, self._kinds.get(resolved, UNKNOWN), "pronoun"
-        if re.match(_ROLE + "$", who):
+        if _ROLE_ONLY.match(who):
             speaker, kind = self._resolve_role(who)
             return speaker, kind, ""
         who = re.sub(r"^[Tt]he\s+", "", who)
-        if re.fullmatch(_GROUP, who) or re.fullmatch(_DOCUMENT, who):
+        if _SOURCE_ONLY.fullmatch(who):
             return None  # a source, not a speaker
         head, of, tail = who.partition(" of ")
         if of and speaker_kind(tail) == ORGANIZATION and speaker_kind(head) == PERSON:
@@ -396,6 +416,9 @@ class SpeakerTracker:
     # --- one sentence --------------------------------------------------------------------
 
     def attribute(self, sentence: str, *, new_paragraph: bool) -> Attribution:
+        # A run-on "sentence" (an unpunctuated dump) is no one's statement: its start is
+        # enough, and keeps the patterns' work bounded.
+        sentence = sentence[:_MAX_CHARS]
         label = self._label(sentence) if new_paragraph else None
         if new_paragraph:
             self._paragraph_label = label
@@ -449,6 +472,8 @@ class SpeakerTracker:
         """The speaker of the sentence's first attribution (the main clause's, as a rule),
         or None when there is none or the first one is a non-person source ("Sources said
         two members had argued …")."""
+        if not _SPEECH_HINT.search(masked):
+            return None
         candidates = sorted(
             (match.start(), order, method, match)
             for order, (method, pattern) in enumerate(_SPEAKER_PATTERNS)
@@ -523,10 +548,11 @@ class SpeakerTracker:
             name = match.group(0)
             kind = speaker_kind(name)
             if kind == ORGANIZATION:
-                self._orgs.append(name)
+                self._orgs = [*self._orgs[-_RECENT + 1 :], name]
                 self._kinds.setdefault(name, kind)
-            elif kind == PERSON and name.split()[0] not in _STOP_WORDS and name not in self._known:
-                self._known.append(name)  # for surnames, not (yet) a pronoun's referent
+            elif kind == PERSON and name.split()[0] not in _STOP_WORDS:
+                # For surnames, not (yet) as a pronoun's referent.
+                self._by_surname.setdefault(name.split()[-1], name)
         for mention in _MENTION.finditer(masked):
             name = mention.group("who")
             if speaker_kind(name) == PERSON and not _OUTLET_WORDS.search(name):
@@ -535,7 +561,7 @@ class SpeakerTracker:
         if not subject:
             return
         who = re.sub(r"^[Tt]he\s+", "", subject.group("who"))
-        known_surname = any(k.split()[-1] == who for k in self._known)
+        known_surname = who in self._by_surname
         # One capitalised word opening a sentence is a name only if we met it as one before.
         if " " in who or known_surname or speaker_kind(who) == ORGANIZATION:
             self._remember(who, speaker_kind(who))
@@ -563,6 +589,8 @@ def _outlet(masked: str) -> str:
 
 
 def _source(sentence: str) -> str:
+    if not _SOURCE_HINT.search(sentence):
+        return ""
     for pattern in _SOURCE_PATTERNS:
         match = pattern.search(sentence)
         if match:
@@ -575,46 +603,40 @@ def _source(sentence: str) -> str:
 
 def _interview_labels(sentences: Sequence[str], starts: Sequence[bool]) -> dict[str, str]:
     """The labels of an interview transcript (two or more paragraphs opening with `Label:`),
-    each marked question or answer. Named labels: a name met earlier in the text answers,
-    the other asks; if none was met, the first label asks."""
-    found: list[str] = []
+    each marked question or answer. `Q:`, `Interviewer:` and a quoted outlet ask; `A:`
+    answers. Of the named labels, those met earlier in the text answer (the interviewee is
+    introduced first) and the others ask; when every name was met before, the first to
+    speak asks."""
+    found: dict[str, bool] = {}  # label → quoted
+    paragraphs = 0
     for sentence, start in zip(sentences, starts, strict=True):
         match = _INTERVIEW_LABEL.match(sentence) if start else None
         if match:
-            found.append(
-                match.group("quoted")
-                or match.group("qa")
-                or match.group("interviewer")
-                or match.group("name")
-            )
-    if len(found) < 2:
+            label = match.group("quoted") or match.group("qa") or match.group("interviewer")
+            found.setdefault(label or match.group("name"), bool(match.group("quoted")))
+            paragraphs += 1
+    if paragraphs < 2:
         return {}
+    roles = {label: "question" for label, quoted in found.items() if quoted}
+    roles |= {label: "question" for label in found if label in _QUESTION_LABELS}
+    roles |= {label: "answer" for label in found if label in _ANSWER_LABELS}
+    names = [label for label in found if label not in roles]
+    if not names or len(names) > _MAX_NAMED_LABELS:
+        return roles  # many different "Word:" openings are a list, not two people talking
     text = " ".join(sentences)
-    roles: dict[str, str] = {}
-    for label in dict.fromkeys(found):
-        if label in {"Q", "Question"} or label in {"Interviewer", "Reporter", "Host", "Moderator"}:
-            roles[label] = "question"
-        elif label in {"A", "Answer"}:
-            roles[label] = "answer"
-    names = [label for label in dict.fromkeys(found) if label not in roles]
-    if not names:
-        return roles
-    first_use = {label: text.find(label + ":") for label in names}
-    named_before = [
+    met = [
         label
         for label in names
-        if re.search(rf"\b{re.escape(label.split()[-1])}\b", text[: max(first_use[label], 0)])
+        if re.search(rf"\b{re.escape(label.split()[-1])}\b", text[: max(text.find(label + ":"), 0)])
     ]
-    if len(named_before) == len(names):
-        named_before = []  # host and guest both introduced: the first to speak asks
+    if not met:
+        return roles  # nobody introduced: "Update:" and "Note:" are not speakers
+    everyone_met = len(met) == len(names) and "question" not in roles.values()
     for label in names:
-        quoted = re.search(rf"[\"“]{re.escape(label)}[\"”]\s*:", text) is not None
-        if quoted or (named_before and label not in named_before):
-            roles[label] = "question"
-        elif named_before:
-            roles[label] = "answer"
-        else:
+        if everyone_met:
             roles[label] = "question" if label == names[0] else "answer"
+        else:
+            roles[label] = "answer" if label in met else "question"
     return roles
 
 

@@ -404,9 +404,18 @@ def test_interview_transcripts(text, expected):
     ] == expected
 
 
-def test_a_single_colon_line_is_not_a_transcript():
-    first, _ = attribute_text("Update: the bridge reopened on Monday.\nIt carries 9,000 cars.")
-    assert (first.speaker, first.label_len) == ("Ann Reporter", 0)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Update: the bridge reopened on Monday.\nIt carries 9,000 cars.",
+        # Two labels, but nobody introduced before them: notes, not an interview.
+        "Update: the bridge reopened on Monday.\nCorrection: it carries 9,000 cars a day.",
+    ],
+    ids=["one-label", "labels-of-no-one"],
+)
+def test_colon_openings_that_are_not_a_transcript(text):
+    for who in attribute_text(text):
+        assert (who.speaker, who.label_len) == ("Ann Reporter", 0)
 
 
 @pytest.mark.parametrize(
