@@ -114,6 +114,9 @@ _SAID_PRONOUN = re.compile(
     r"explained|argued|continued|went on|concluded|wrote)\b)"
 )
 _ACCORDING_PRONOUN = re.compile(r"\b(?P<lead>[Aa]ccording to )(?:him|her|them)\b")
+# The sentence's first quote mark closes a quotation: it began inside one ('He lied," she
+# said.'), where a leading "He" is someone the speaker talks about.
+_STARTS_INSIDE_QUOTE = re.compile(r'^[^"“”]*(?:”|[,.!?]")')
 
 
 def is_boilerplate(sentence: str) -> bool:
@@ -183,6 +186,6 @@ def decontextualise(sentence: str, *, speaker: str) -> str:
     text = _SAID_PRONOUN.sub(speaker, sentence, count=1)
     text = _ACCORDING_PRONOUN.sub(lambda m: m.group("lead") + speaker, text, count=1)
     match = _LEADING_PRONOUN.match(text)
-    if match and match.group("pronoun") in {"He", "She"}:
+    if match and match.group("pronoun") in {"He", "She"} and not _STARTS_INSIDE_QUOTE.match(text):
         text = speaker + text[match.end() :]
     return text

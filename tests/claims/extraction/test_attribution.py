@@ -158,6 +158,15 @@ PATTERNS = {
         None,
         "",
     ),
+    "quote over two paragraphs, attribution after": (
+        '"We built 42,000 homes. Rents fell.\n'
+        '"Nobody said this was possible," Prime Minister Sofia Marin said.',
+        0,
+        "Prime Minister Sofia Marin",
+        PERSON,
+        None,
+        "",
+    ),
     "the author again after a closed quote": (
         'Judge Martin Hale said: "You targeted people who trusted you.\n'
         '"Two of your victims died before this trial began." The trial lasted a week.',

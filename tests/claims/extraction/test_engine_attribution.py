@@ -61,6 +61,15 @@ def test_self_contained_text_names_the_pronoun(engine, text, expected):
     assert last.text == text[last.start : last.end]  # the claim as stated is unchanged
 
 
+def test_a_pronoun_inside_the_quotation_stays(engine):
+    # The second sentence opens inside the quotation: its "He" is not the speaker.
+    (_, second) = engine.extract(
+        'Dr Helen Varga spoke on Monday. "The sea rose 4 mm. He is wrong about it," she said.',
+        author="Ann Reporter",
+    )[1:]
+    assert second.self_contained_text == 'He is wrong about it," Dr Helen Varga said.'
+
+
 def test_a_pronoun_not_about_the_speaker_stays(engine):
     # "He" opens a statement the author makes (no speech verb): nothing to resolve.
     (_, second) = engine.extract(
