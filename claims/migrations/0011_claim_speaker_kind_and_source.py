@@ -6,10 +6,11 @@ from django.db.models import Q
 
 def existing_speakers_are_people(apps, schema_editor):
     """Before speaker kinds, ClaimReview published every speaker as a Person: keep that for
-    names, and leave unknown the lower-case phrases that were never a person ("a study",
-    "the ministry"), whose author ClaimReview now leaves out."""
+    names, make acronyms ("NASA") organisations, and leave unknown the phrases that were
+    never a person ("a study", "The ministry"), whose author ClaimReview now leaves out."""
     Claim = apps.get_model("claims", "Claim")
-    Claim.objects.exclude(speaker="").filter(speaker__regex=r"^[A-Z]").exclude(
+    Claim.objects.filter(speaker__regex=r"^[A-Z][A-Z&]{1,7}$").update(speaker_kind="organization")
+    Claim.objects.filter(speaker_kind="", speaker__regex=r"^[A-Z]").exclude(
         Q(speaker__startswith="The ") | Q(speaker__startswith="A ")
     ).update(speaker_kind="person")
 
