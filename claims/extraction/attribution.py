@@ -100,7 +100,7 @@ _ORG_WORDS = re.compile(
     r"Museum|Observatory|Survey|Alliance|Coalition|Movement|Forum|Press|News|Times|Post|"
     r"Journal|Tribune|Herald|Guardian|Telegraph|Reuters|Bloomberg|Television|TV|Radio|"
     r"Industries|Holdings|Partners|Capital|Pharma|Energy|Telecom|Media|Studios|Initiative|"
-    r"Liga|United|Athletic|Rovers|Wanderers|Real|Sporting|Olympique|Dynamo)\b"
+    r"Chamber|Liga|United|Athletic|Rovers|Wanderers|Real|Sporting|Olympique|Dynamo)\b"
 )
 _ACRONYM = re.compile(r"^(?:the\s+)?[A-Z][A-Z&]{1,7}s?$")
 

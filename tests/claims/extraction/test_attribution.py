@@ -301,6 +301,15 @@ PATTERNS = {
         None,
         "Data from the European Space Agency",
     ),
+    "they: the organisation that spoke last": (
+        "The Chamber of Commerce said the rise would cost $2 billion. "
+        "They added that 4,000 firms would close.",
+        1,
+        "Chamber of Commerce",
+        ORGANIZATION,
+        None,
+        "",
+    ),
     "an organisation speaks": (
         "The World Health Organization said the vaccine cut deaths by 30 percent.",
         0,
@@ -402,8 +411,22 @@ OUTLET_TRANSCRIPT = (
                 ("Foreign Minister Anna Berg", "Berg: "),
             ],
         ),
+        (
+            "Coach Frank Lowe met us after training.\n"
+            "Question: Can City still avoid relegation?\n"
+            "Answer: We need four wins from eleven games.\n"
+            "Interviewer: And the injuries?\n"
+            "Answer: Dele Mensah is back on Saturday.\n",
+            [
+                ("Ann Reporter", ""),
+                ("The Gazette", "Question: "),
+                ("Coach Frank Lowe", "Answer: "),
+                ("The Gazette", "Interviewer: "),
+                ("Coach Frank Lowe", "Answer: "),
+            ],
+        ),
     ],
-    ids=["q-and-a", "named-labels", "quoted-outlet-label"],
+    ids=["q-and-a", "named-labels", "quoted-outlet-label", "question-answer-interviewer"],
 )
 def test_interview_transcripts(text, expected):
     spans = list(split_sentences(text))
