@@ -94,6 +94,11 @@ class Claim(models.Model):
         EVENT = "event", "event"
         OTHER = "other", "other"
 
+    class SpeakerKind(models.TextChoices):
+        PERSON = "person", "person"
+        ORGANIZATION = "organization", "organization"
+        UNKNOWN = "", "unknown"
+
     class EvidenceState(models.TextChoices):
         PENDING = "pending", "pending"
         DONE = "done", "done"
@@ -108,9 +113,18 @@ class Claim(models.Model):
     sentence_start = models.PositiveIntegerField()
     sentence_end = models.PositiveIntegerField()
     speaker = models.CharField(max_length=200, blank=True)
+    # Whether the speaker is a person or an organisation: ClaimReview's itemReviewed.author
+    # says so, and leaves the author out when unknown.
+    speaker_kind = models.CharField(
+        max_length=12, choices=SpeakerKind.choices, blank=True, default=SpeakerKind.UNKNOWN
+    )
     outlet = models.CharField(max_length=200, blank=True)
+    # A non-person source the claim rests on ("a study by NASA", "officials"): never the
+    # speaker.
+    source = models.CharField(max_length=200, blank=True)
     is_quote = models.BooleanField(default=False)
-    # How the speaker was found: quote, reported, according, pronoun, or author (unattributed).
+    # How the speaker was found: quote, reported, according, pronoun, interview, continued
+    # (a quotation's earlier speaker), paraphrase, or author (unattributed).
     attribution = models.CharField(max_length=16, blank=True)
     entities = models.JSONField(default=list, blank=True)
     checkworthiness = models.FloatField()

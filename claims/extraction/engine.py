@@ -12,7 +12,7 @@ from typing import Protocol
 
 import claims.extraction.rules as rules
 from claims.conf import conf
-from claims.extraction.attribution import Attribution, attribute_sentences
+from claims.extraction.attribution import Attribution, attribute_spans
 from claims.extraction.checkworthiness import CheckworthinessModel
 from claims.extraction.llm import decontextualiser_from_settings
 from core.segment import Span, split_sentences
@@ -37,12 +37,16 @@ class ScoredSentence:
     speaker: str
     outlet: str
     is_quote: bool
-    attribution: str  # how the speaker was found: quote, reported, according, pronoun, author
+    # How the speaker was found: quote, reported, according, pronoun, interview, continued,
+    # paraphrase, or author (unattributed).
+    attribution: str
     score: float
     check_worthy: bool
     claim_type: str
     entities: list[str] = field(default_factory=list)
     reason: str = ""  # why the rules changed the score, or how the span was found
+    speaker_kind: str = ""  # person, organization, or "" (unknown)
+    source: str = ""  # a non-person source the statement rests on ("a study by NASA")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,11 @@ class Judgement:
     end: int
     score: float
     reason: str
+
+
+def _pronoun_speaker(who: Attribution) -> str:
+    """The name a pronoun in the claim stands for: only one resolved to this speaker."""
+    return who.speaker if who.method == "pronoun" else ""
 
 
 class Decontextualiser(Protocol):
@@ -88,9 +97,7 @@ class ClaimEngine:
     ) -> list[ScoredSentence]:
         spans = list(split_sentences(text))
         boilerplate = [rules.is_boilerplate(span.text) for span in spans]
-        attributions = attribute_sentences(
-            [span.text for span in spans], author=author, outlet=outlet
-        )
+        attributions = attribute_spans(text, spans, author=author, outlet=outlet)
         # The rules read English and the model was trained on English: elsewhere its score is
         # shown but not trusted, so nothing becomes a claim until a reviewer promotes it.
         foreign = bool(language) and not language.lower().startswith("en")
@@ -108,14 +115,18 @@ class ClaimEngine:
             for j in next(judged):
                 part = Span(span.start + j.start, span.start + j.end, span.text[j.start : j.end])
                 reason = foreign_reason(language) if foreign else j.reason
+                # A premise starts mid-sentence, past any interview label.
+                said = who if j.start == 0 else replace(who, label_len=0)
                 scored = self._sentence(
-                    part, who, score=j.score, reason=reason, trusted=not foreign
+                    part, said, score=j.score, reason=reason, trusted=not foreign
                 )
-                if j.start > 0:  # a premise starts mid-sentence: "the budget was never passed"
+                if j.start > 0:  # "the budget was never passed" as a sentence of its own
                     standalone = part.text[:1].upper() + part.text[1:]
                     scored = replace(
                         scored,
-                        self_contained_text=rules.decontextualise(standalone, speaker=who.speaker),
+                        self_contained_text=rules.decontextualise(
+                            standalone, speaker=_pronoun_speaker(who)
+                        ),
                     )
                 results.append(scored)
         return self._rewrite(results, text)
@@ -157,16 +168,21 @@ class ClaimEngine:
     def _sentence(
         self, span: Span, who: Attribution, *, score: float, reason: str, trusted: bool = True
     ) -> ScoredSentence:
+        if who.label_len:
+            # An interview label ("Q: ") is not part of the claim; the span still indexes it.
+            span = Span(span.start + who.label_len, span.end, span.text[who.label_len :])
         return ScoredSentence(
             sentence=span.text,
             start=span.start,
             end=span.end,
             text=span.text,
-            self_contained_text=rules.decontextualise(span.text, speaker=who.speaker),
+            self_contained_text=rules.decontextualise(span.text, speaker=_pronoun_speaker(who)),
             speaker=who.speaker,
+            speaker_kind=who.speaker_kind,
+            source=who.source,
             outlet=who.outlet,
             is_quote=who.is_quote,
-            attribution=who.source,
+            attribution=who.method,
             score=round(score, 4),
             check_worthy=trusted and score >= self.threshold and reason != "boilerplate",
             claim_type=rules.claim_type(span.text, is_quote=who.is_quote),

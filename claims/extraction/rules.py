@@ -156,7 +156,16 @@ _SENTENCE_START_WORDS = {
     "Most",
 }
 _LEADING_PRONOUN = re.compile(r"^(?P<pronoun>He|She|They)\b(?=\s+\w)")
-_SAID_PRONOUN = re.compile(r"(?<=[,\"”]\s)(?P<pronoun>he|she|they)(?=\s+(?:said|says|added|told))")
+# "…," she added / he reiterated once again that … / according to him.
+_SAID_PRONOUN = re.compile(
+    r"(?<=[,\"”]\s)(?P<pronoun>he|she|they)(?=\s+(?:[a-z]+ly\s+|also\s+)?"
+    r"(?:said|says|added|told|noted|stressed|emphasi[sz]ed|reiterated|insisted|warned|"
+    r"explained|argued|continued|went on|concluded|wrote)\b)"
+)
+_ACCORDING_PRONOUN = re.compile(r"\b(?P<lead>[Aa]ccording to )(?:him|her|them)\b")
+# The sentence's first quote mark closes a quotation: it began inside one ('He lied," she
+# said.'), where a leading "He" is someone the speaker talks about.
+_STARTS_INSIDE_QUOTE = re.compile(r'^[^"“”]*(?:”|[,.!?]")')
 
 
 def is_boilerplate(sentence: str) -> bool:
@@ -293,11 +302,14 @@ def entities(sentence: str) -> list[str]:
 
 
 def decontextualise(sentence: str, *, speaker: str) -> str:
-    """Replace a subject pronoun that refers to the speaker with the speaker's name."""
+    """Replace the pronoun that refers to the speaker (subject, "she said", "according to
+    him") with the speaker's name. The caller passes the speaker only when attribution
+    resolved a pronoun to it."""
     if not speaker:
         return sentence
     text = _SAID_PRONOUN.sub(speaker, sentence, count=1)
+    text = _ACCORDING_PRONOUN.sub(lambda m: m.group("lead") + speaker, text, count=1)
     match = _LEADING_PRONOUN.match(text)
-    if match and match.group("pronoun") in {"He", "She"}:
+    if match and match.group("pronoun") in {"He", "She"} and not _STARTS_INSIDE_QUOTE.match(text):
         text = speaker + text[match.end() :]
     return text

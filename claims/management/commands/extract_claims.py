@@ -71,6 +71,8 @@ class Command(BaseCommand):
         )
         for claim in claims:
             who = claim.speaker or "unattributed"
+            if claim.source:
+                who += f" (source: {claim.source})"
             self.stdout.write(
                 f"\n[{claim.score:.2f}] {claim.self_contained_text}\n"
                 f"    {claim.claim_type} · {who}{' (quote)' if claim.is_quote else ''}"

@@ -38,8 +38,10 @@ def test_text_article_goes_all_the_way_to_the_queue(workflow, library, run_tasks
         assert claim.evidence_state == Claim.EvidenceState.DONE
     quote = next(c for c in claims if "doubled" in c.text)
     assert quote.speaker == "Dr. Jane Smith"
+    assert quote.speaker_kind == Claim.SpeakerKind.PERSON
     assert quote.is_quote
     sea_claim = next(c for c in claims if "20 centimetres" in c.text)
+    assert (sea_claim.speaker, sea_claim.speaker_kind) == ("IPCC", "organization")
     assert sea_claim.evidence.filter(snippet__contains="15–25 cm").exists()
     assert ReviewItem.objects.filter(claim__article=article).count() == len(claims)
     assert Activity.objects.filter(claim__article=article, verb="queued").count() == len(claims)
