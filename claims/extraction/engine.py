@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Protocol
 
 import claims.extraction.rules as rules
 from claims.conf import conf
+from claims.extraction.active import active_checkworthiness_model
 from claims.extraction.attribution import Attribution, attribute_sentences
 from claims.extraction.checkworthiness import CheckworthinessModel
 from claims.extraction.llm import decontextualiser_from_settings
@@ -39,6 +41,7 @@ class ScoredSentence:
     claim_type: str
     entities: list[str] = field(default_factory=list)
     reason: str = ""  # why the score was capped or the sentence skipped
+    model_version: str = ""  # the check-worthiness model that scored it (Claim records it)
 
 
 class Decontextualiser(Protocol):
@@ -60,24 +63,30 @@ class ClaimExtractor(Protocol):
 class ClaimEngine:
     def __init__(
         self,
-        model: CheckworthinessModel,
+        model: CheckworthinessModel | Callable[[], CheckworthinessModel],
         *,
         threshold: float,
         decontextualiser: Decontextualiser | None = None,
     ) -> None:
-        self.model = model
+        """`model`: a fixed model, or where to get the one to use now (the active version)."""
+        self._model = model
         self.threshold = threshold
         self.decontextualiser = decontextualiser
+
+    @property
+    def model(self) -> CheckworthinessModel:
+        return self._model if isinstance(self._model, CheckworthinessModel) else self._model()
 
     def extract(
         self, text: str, *, author: str = "", outlet: str = "", language: str = ""
     ) -> list[ScoredSentence]:
+        model = self.model  # one model for the whole article, even if another is activated
         spans = list(split_sentences(text))
         boilerplate = [rules.is_boilerplate(span.text) for span in spans]
         to_score = [
             s.text[:MAX_CLAIM_CHARS] for s, b in zip(spans, boilerplate, strict=True) if not b
         ]
-        model_scores = iter(self.model.score(to_score).tolist())
+        model_scores = iter(model.score(to_score).tolist())
         attributions = attribute_sentences(
             [span.text for span in spans], author=author, outlet=outlet
         )
@@ -85,7 +94,9 @@ class ClaimEngine:
         results = []
         for span, is_boiler, who in zip(spans, boilerplate, attributions, strict=True):
             if is_boiler:
-                results.append(self._sentence(span, who, score=0.0, reason="boilerplate"))
+                results.append(
+                    self._sentence(span, who, score=0.0, reason="boilerplate", version="")
+                )
                 continue
             score = float(next(model_scores))
             cap, reason = rules.rule_cap(span.text)
@@ -95,11 +106,13 @@ class ClaimEngine:
                 score = min(score, cap)
             if foreign:
                 reason = reason or f"language '{language}': the model is trained on English"
-            results.append(self._sentence(span, who, score=score, reason=reason))
+            results.append(
+                self._sentence(span, who, score=score, reason=reason, version=model.version)
+            )
         return self._rewrite(results, text)
 
     def _sentence(
-        self, span: Span, who: Attribution, *, score: float, reason: str
+        self, span: Span, who: Attribution, *, score: float, reason: str, version: str
     ) -> ScoredSentence:
         return ScoredSentence(
             sentence=span.text,
@@ -116,6 +129,7 @@ class ClaimEngine:
             claim_type=rules.claim_type(span.text, is_quote=who.is_quote),
             entities=rules.entities(span.text) if reason != "boilerplate" else [],
             reason=reason,
+            model_version=version,
         )
 
     def _rewrite(self, results: list[ScoredSentence], text: str) -> list[ScoredSentence]:
@@ -143,7 +157,7 @@ class ClaimEngine:
 def get_extractor() -> ClaimExtractor:
     """The process-wide engine, built on first use (the model loads once per worker)."""
     return ClaimEngine(
-        CheckworthinessModel.load(),
+        active_checkworthiness_model,
         threshold=conf().checkworthy_threshold,
         decontextualiser=decontextualiser_from_settings(),
     )
