@@ -116,7 +116,7 @@ def trained(committed):
     def train(*, f1: float, active_f1: float) -> CheckworthinessModelVersion:
         version = checkworthiness_training_start()
         assert version is not None
-        return committed(
+        stored: CheckworthinessModelVersion = committed(
             checkworthiness_training_finish,
             version_id=version.pk,
             artifact=dump_model_bytes(build_pipeline(0).fit(*PERCENT)),
@@ -125,6 +125,7 @@ def trained(committed):
             heldout_f1=f1,
             active_heldout_f1=active_f1,
         )
+        return stored
 
     return train
 
@@ -186,6 +187,4 @@ def test_every_claim_records_the_model_version_that_scored_it(
     again, _ = run_tasks(article_submit, text=LATER_ARTICLE)
     assert again.pk != article.pk
     assert set(again.claims.values_list("checkworthiness_model", flat=True)) == {version.name}
-    assert set(article.claims.values_list("checkworthiness_model", flat=True)) == {
-        SHIPPED_VERSION
-    }
+    assert set(article.claims.values_list("checkworthiness_model", flat=True)) == {SHIPPED_VERSION}
