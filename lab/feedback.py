@@ -151,8 +151,9 @@ def _retrain(
     candidate = _fit(base, train_labels, weight, seed)
     active_checkworthiness_model_forget()  # compare with what is active now, not a cached one
     active = active_checkworthiness_model()
-    candidate_scores = _scores(candidate, heldout, threshold)
-    active_scores = _scores(active, heldout, threshold)
+    # No held-out labels yet: nothing says the candidate is not worse, so it is only stored.
+    candidate_scores = _scores(candidate, heldout, threshold) if heldout else None
+    active_scores = _scores(active, heldout, threshold) if heldout else None
     trained_on = f"{base.description} + {len(train_labels)} reviewer labels (weight {weight:g})"
     card: dict[str, Any] = {
         "model": "tf-idf word 1-3 + char_wb 2-5 n-grams, logistic regression (balanced, C=8)",
@@ -168,8 +169,11 @@ def _retrain(
         },
         "label_weight": weight,
         "label_weight_validation_f1": weight_f1,
-        "heldout": candidate_scores.__dict__,
-        "compared_with": {"version": active.version, **active_scores.__dict__},
+        "heldout": candidate_scores.__dict__ if candidate_scores else None,
+        "compared_with": {
+            "version": active.version,
+            **(active_scores.__dict__ if active_scores else {}),
+        },
         "wall_s": round(time.monotonic() - started, 1),
     }
     stored = checkworthiness_training_finish(
@@ -177,8 +181,8 @@ def _retrain(
         artifact=dump_model_bytes(candidate.pipeline),
         card=card,
         labels_used=len(train_labels),
-        heldout_f1=candidate_scores.f1,
-        active_heldout_f1=active_scores.f1,
+        heldout_f1=candidate_scores.f1 if candidate_scores else None,
+        active_heldout_f1=active_scores.f1 if active_scores else None,
     )
     return RetrainOutcome(stored, trained_on, card)
 

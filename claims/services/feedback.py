@@ -90,11 +90,12 @@ def checkworthiness_training_finish(
     artifact: bytes,
     card: dict[str, Any],
     labels_used: int,
-    heldout_f1: float,
-    active_heldout_f1: float,
+    heldout_f1: float | None,
+    active_heldout_f1: float | None,
 ) -> CheckworthinessModelVersion:
     """Store the trained version; activate it only if it is not worse than the model that was
-    active, on the held-out slice of the newsroom's labels (F1; a tie activates)."""
+    active, on the held-out slice of the newsroom's labels (F1; a tie activates). Without
+    held-out labels (None) nothing shows that, so it is only stored."""
     version = CheckworthinessModelVersion.objects.select_for_update().get(pk=version_id)
     version.name = f"linear-v{version.pk}"
     version.state = CheckworthinessModelVersion.State.READY
@@ -105,7 +106,7 @@ def checkworthiness_training_finish(
     version.active_heldout_f1 = active_heldout_f1
     version.full_clean()
     version.save()
-    if heldout_f1 >= active_heldout_f1:
+    if heldout_f1 is not None and active_heldout_f1 is not None and heldout_f1 >= active_heldout_f1:
         checkworthiness_version_activate(version_id=version.pk)
         version.refresh_from_db()
     return version
