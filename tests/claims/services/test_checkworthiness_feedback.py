@@ -188,3 +188,40 @@ def test_every_claim_records_the_model_version_that_scored_it(
     assert again.pk != article.pk
     assert set(again.claims.values_list("checkworthiness_model", flat=True)) == {version.name}
     assert set(article.claims.values_list("checkworthiness_model", flat=True)) == {SHIPPED_VERSION}
+
+
+@pytest.mark.django_db
+def test_another_process_activation_is_noticed_at_the_next_recheck(trained, settings):
+    """Workers are not told of an activation: they re-read the active id every RECHECK_S."""
+    first = trained(f1=0.9, active_f1=0.8)
+    second = trained(f1=0.7, active_f1=0.9)  # stored inactive
+    settings.CLAIMDESK_CHECKWORTHINESS_RECHECK_S = 3600
+    assert active_checkworthiness_model().version == first.name
+    # Another process activates the second version (no cache reset here).
+    CheckworthinessModelVersion.objects.update(is_active=False)
+    CheckworthinessModelVersion.objects.filter(pk=second.pk).update(is_active=True)
+    assert active_checkworthiness_model().version == first.name  # not re-read yet
+    settings.CLAIMDESK_CHECKWORTHINESS_RECHECK_S = 0
+    assert active_checkworthiness_model().version == second.name
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_versions_with_scores_and_reactivates_one(
+    admin_client, trained, django_capture_on_commit_callbacks
+):
+    first = trained(f1=0.81, active_f1=0.8)
+    trained(f1=0.83, active_f1=0.81)
+    page = admin_client.get("/admin/claims/checkworthinessmodelversion/").content.decode()
+    assert first.name in page
+    assert "0.81" in page
+    detail = admin_client.get(f"/admin/claims/checkworthinessmodelversion/{first.pk}/change/")
+    assert detail.status_code == 200
+    assert "{&quot;note&quot;: &quot;test&quot;}" in detail.content.decode()  # the card
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/claims/checkworthinessmodelversion/",
+            {"action": "activate", "_selected_action": [first.pk]},
+        )
+    assert response.status_code == 302
+    assert CheckworthinessModelVersion.objects.get(is_active=True) == first
+    assert active_checkworthiness_model().version == first.name
