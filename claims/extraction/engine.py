@@ -25,6 +25,10 @@ logger = logging.getLogger(__name__)
 MAX_CLAIM_CHARS = 1500
 
 
+def foreign_reason(language: str) -> str:
+    return f"language '{language}': the model is trained on English; its score is not trusted"
+
+
 @dataclass(frozen=True)
 class ScoredSentence:
     sentence: str
@@ -40,8 +44,18 @@ class ScoredSentence:
     check_worthy: bool
     claim_type: str
     entities: list[str] = field(default_factory=list)
-    reason: str = ""  # why the score was capped or the sentence skipped
+    reason: str = ""  # why the rules changed the score, or how the span was found
     model_version: str = ""  # the check-worthiness model that scored it (Claim records it)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A span of one sentence (the sentence itself, or a premise inside it) with its score."""
+
+    start: int  # in the sentence
+    end: int
+    score: float
+    reason: str
 
 
 class Decontextualiser(Protocol):
@@ -83,36 +97,95 @@ class ClaimEngine:
         model = self.model  # one model for the whole article, even if another is activated
         spans = list(split_sentences(text))
         boilerplate = [rules.is_boilerplate(span.text) for span in spans]
-        to_score = [
-            s.text[:MAX_CLAIM_CHARS] for s, b in zip(spans, boilerplate, strict=True) if not b
-        ]
-        model_scores = iter(model.score(to_score).tolist())
         attributions = attribute_sentences(
             [span.text for span in spans], author=author, outlet=outlet
         )
+        # The rules read English and the model was trained on English: elsewhere its score is
+        # shown but not trusted, so nothing becomes a claim until a reviewer promotes it.
         foreign = bool(language) and not language.lower().startswith("en")
+        judged = iter(
+            self.judge(
+                [s.text for s, b in zip(spans, boilerplate, strict=True) if not b],
+                rules_apply=not foreign,
+                model=model,
+            )
+        )
         results = []
         for span, is_boiler, who in zip(spans, boilerplate, attributions, strict=True):
             if is_boiler:
-                results.append(
-                    self._sentence(span, who, score=0.0, reason="boilerplate", version="")
-                )
+                results.append(self._sentence(span, who, score=0.0, reason="boilerplate"))
                 continue
-            score = float(next(model_scores))
-            cap, reason = rules.rule_cap(span.text)
-            if len(span.text) > MAX_CLAIM_CHARS:
-                cap, reason = 0.2, "too long to be one claim"
-            if cap is not None:
-                score = min(score, cap)
-            if foreign:
-                reason = reason or f"language '{language}': the model is trained on English"
-            results.append(
-                self._sentence(span, who, score=score, reason=reason, version=model.version)
-            )
+            for j in next(judged):
+                part = Span(span.start + j.start, span.start + j.end, span.text[j.start : j.end])
+                reason = foreign_reason(language) if foreign else j.reason
+                scored = self._sentence(
+                    part,
+                    who,
+                    score=j.score,
+                    reason=reason,
+                    trusted=not foreign,
+                    version=model.version,
+                )
+                if j.start > 0:  # a premise starts mid-sentence: "the budget was never passed"
+                    standalone = part.text[:1].upper() + part.text[1:]
+                    scored = replace(
+                        scored,
+                        self_contained_text=rules.decontextualise(standalone, speaker=who.speaker),
+                    )
+                results.append(scored)
         return self._rewrite(results, text)
 
+    def judge(
+        self,
+        sentences: list[str],
+        *,
+        rules_apply: bool = True,
+        model: CheckworthinessModel | None = None,
+    ) -> list[list[Judgement]]:
+        """Each sentence scored by the model and the rules, followed by the premise inside it
+        (scored on its own) when the rules cap the sentence but it takes a fact as given.
+        `model`: the one `extract` scores the whole article with (default: the current one)."""
+        model = model or self.model
+        scores = model.score([s[:MAX_CLAIM_CHARS] for s in sentences]).tolist()
+        judged = [
+            [self._judgement(s, 0, len(s), score, rules_apply=rules_apply)]
+            for s, score in zip(sentences, scores, strict=True)
+        ]
+        if not rules_apply:
+            return judged
+        premises = [
+            (i, span)
+            for i, (s, (whole,)) in enumerate(zip(sentences, judged, strict=True))
+            if whole.reason in rules.FRAMING and (span := rules.embedded_premise(s))
+        ]
+        premise_scores = model.score([sentences[i][a:b] for i, (a, b) in premises]).tolist()
+        for (i, (a, b)), score in zip(premises, premise_scores, strict=True):
+            own = self._judgement(sentences[i], a, b, score)
+            framing = f"premise ({judged[i][0].reason})"
+            reason = f"{framing}; {own.reason}" if own.reason else framing
+            judged[i].append(replace(own, reason=reason))
+        return judged
+
+    def _judgement(
+        self, sentence: str, start: int, end: int, score: float, *, rules_apply: bool = True
+    ) -> Judgement:
+        text = sentence[start:end]
+        if not rules_apply:
+            return Judgement(start, end, score, "")
+        if len(text) > MAX_CLAIM_CHARS:
+            return Judgement(start, end, min(score, 0.2), "too long to be one claim")
+        score, reason = rules.rule_adjust(text, score, threshold=self.threshold)
+        return Judgement(start, end, score, reason)
+
     def _sentence(
-        self, span: Span, who: Attribution, *, score: float, reason: str, version: str
+        self,
+        span: Span,
+        who: Attribution,
+        *,
+        score: float,
+        reason: str,
+        trusted: bool = True,
+        version: str = "",
     ) -> ScoredSentence:
         return ScoredSentence(
             sentence=span.text,
@@ -125,7 +198,7 @@ class ClaimEngine:
             is_quote=who.is_quote,
             attribution=who.source,
             score=round(score, 4),
-            check_worthy=score >= self.threshold and reason != "boilerplate",
+            check_worthy=trusted and score >= self.threshold and reason != "boilerplate",
             claim_type=rules.claim_type(span.text, is_quote=who.is_quote),
             entities=rules.entities(span.text) if reason != "boilerplate" else [],
             reason=reason,

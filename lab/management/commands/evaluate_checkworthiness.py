@@ -11,15 +11,25 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.conf import conf
 from claims.extraction.checkworthiness import CheckworthinessModel
+from claims.extraction.engine import ClaimEngine
 from lab.checkworthiness import Scores, read_checkthat_tsv
 
 
 class Command(BaseCommand):
-    help = "Score a labelled CheckThat! TSV file with the shipped model; print P/R/F1/accuracy."
+    help = (
+        "Score a labelled CheckThat! TSV file with the shipped model (and, with --with-rules, "
+        "the engine's rules); print P/R/F1/accuracy."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--data", type=Path, required=True)
         parser.add_argument("--threshold", type=float, default=None)
+        parser.add_argument(
+            "--with-rules",
+            action="store_true",
+            help="Score as the claim engine does: the model, then the rules' caps and lifts; a "
+            "sentence counts as check-worthy when it or a premise inside it is.",
+        )
         parser.add_argument("--json", action="store_true", help="End with a JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,11 +47,18 @@ class Command(BaseCommand):
             threshold = conf().checkworthy_threshold
         model = CheckworthinessModel.load()
         started = time.perf_counter()
-        scores = model.score(texts)
+        if options["with_rules"]:
+            engine = ClaimEngine(model, threshold=threshold)
+            predicted = [
+                any(part.score >= threshold for part in parts) for parts in engine.judge(texts)
+            ]
+        else:
+            predicted = list(model.score(texts) >= threshold)
         elapsed = time.perf_counter() - started
-        result = Scores.of(labels, list(scores >= threshold)).__dict__
+        result = Scores.of(labels, predicted).__dict__
         result["sentences_per_s"] = round(len(texts) / elapsed, 1)
         result["threshold"] = threshold
+        result["with_rules"] = options["with_rules"]
         self.stdout.write(
             f"n={result['n']}  precision={result['precision']:.4f}  recall={result['recall']:.4f}"
             f"  F1={result['f1']:.4f}  accuracy={result['accuracy']:.4f}"
