@@ -97,3 +97,11 @@ def test_without_a_base_set_it_trains_on_the_labels_alone_or_says_why_not(user, 
     )
     assert "training on the newsroom's labels alone" in err.getvalue()
     assert "Trained on: no base set" in out.getvalue()
+
+
+def test_beat_schedules_the_task_by_its_registered_name(settings):
+    from config.celery_app import app
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert checkworthiness_retrain.name in scheduled
+    assert checkworthiness_retrain.name in app.tasks
