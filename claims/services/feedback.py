@@ -55,6 +55,7 @@ def checkworthiness_label_from_verdict(
         CheckworthinessLabel.objects.filter(claim=claim).delete()
 
 
+@transaction.atomic
 def checkworthiness_label_from_promotion(*, claim: Claim, user: User) -> None:
     """A reviewer promoted a sentence the model passed over: a positive."""
     _label_set(claim, checkworthy=True, origin=Origin.PROMOTED, user=user)
