@@ -10,12 +10,24 @@ from typing import Any
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from core.conf import PREFIX, SECONDS, duration, fraction, integer, positive, text, url
+from core.conf import (
+    PREFIX,
+    SECONDS,
+    duration,
+    fraction,
+    integer,
+    non_negative,
+    positive,
+    text,
+    url,
+)
 
 
 @dataclass(frozen=True)
 class ClaimsConf:
     checkworthy_threshold: float  # CLAIMDESK_CHECKWORTHY_THRESHOLD
+    checkworthiness_recheck_s: float  # CLAIMDESK_CHECKWORTHINESS_RECHECK_S
+    feedback_retrain_after: int  # CLAIMDESK_FEEDBACK_RETRAIN_AFTER
     evidence_per_claim: int  # CLAIMDESK_EVIDENCE_PER_CLAIM
     evidence_claims_per_task: int  # CLAIMDESK_EVIDENCE_CLAIMS_PER_TASK
     pipeline_dead_after: timedelta  # CLAIMDESK_PIPELINE_DEAD_AFTER(_S)
@@ -33,6 +45,8 @@ class ClaimsConf:
     def from_settings(cls) -> ClaimsConf:
         return cls(
             checkworthy_threshold=fraction("CLAIMDESK_CHECKWORTHY_THRESHOLD"),
+            checkworthiness_recheck_s=non_negative("CLAIMDESK_CHECKWORTHINESS_RECHECK_S", SECONDS),
+            feedback_retrain_after=integer("CLAIMDESK_FEEDBACK_RETRAIN_AFTER"),
             evidence_per_claim=integer("CLAIMDESK_EVIDENCE_PER_CLAIM"),
             evidence_claims_per_task=integer("CLAIMDESK_EVIDENCE_CLAIMS_PER_TASK"),
             pipeline_dead_after=duration("CLAIMDESK_PIPELINE_DEAD_AFTER"),

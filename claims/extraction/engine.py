@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Protocol
 
 import claims.extraction.rules as rules
 from claims.conf import conf
+from claims.extraction.active import active_checkworthiness_model
 from claims.extraction.attribution import Attribution, attribute_spans
 from claims.extraction.checkworthiness import CheckworthinessModel
 from claims.extraction.llm import decontextualiser_from_settings
@@ -47,6 +49,7 @@ class ScoredSentence:
     reason: str = ""  # why the rules changed the score, or how the span was found
     speaker_kind: str = ""  # person, organization, or "" (unknown)
     source: str = ""  # a non-person source the statement rests on ("a study by NASA")
+    model_version: str = ""  # the check-worthiness model that scored it (Claim records it)
 
 
 @dataclass(frozen=True)
@@ -83,18 +86,24 @@ class ClaimExtractor(Protocol):
 class ClaimEngine:
     def __init__(
         self,
-        model: CheckworthinessModel,
+        model: CheckworthinessModel | Callable[[], CheckworthinessModel],
         *,
         threshold: float,
         decontextualiser: Decontextualiser | None = None,
     ) -> None:
-        self.model = model
+        """`model`: a fixed model, or where to get the one to use now (the active version)."""
+        self._model = model
         self.threshold = threshold
         self.decontextualiser = decontextualiser
+
+    @property
+    def model(self) -> CheckworthinessModel:
+        return self._model if isinstance(self._model, CheckworthinessModel) else self._model()
 
     def extract(
         self, text: str, *, author: str = "", outlet: str = "", language: str = ""
     ) -> list[ScoredSentence]:
+        model = self.model  # one model for the whole article, even if another is activated
         spans = list(split_sentences(text))
         boilerplate = [rules.is_boilerplate(span.text) for span in spans]
         attributions = attribute_spans(text, spans, author=author, outlet=outlet)
@@ -105,6 +114,7 @@ class ClaimEngine:
             self.judge(
                 [s.text for s, b in zip(spans, boilerplate, strict=True) if not b],
                 rules_apply=not foreign,
+                model=model,
             )
         )
         results = []
@@ -118,7 +128,12 @@ class ClaimEngine:
                 # A premise starts mid-sentence, past any interview label.
                 said = who if j.start == 0 else replace(who, label_len=0)
                 scored = self._sentence(
-                    part, said, score=j.score, reason=reason, trusted=not foreign
+                    part,
+                    said,
+                    score=j.score,
+                    reason=reason,
+                    trusted=not foreign,
+                    version=model.version,
                 )
                 if j.start > 0:  # "the budget was never passed" as a sentence of its own
                     standalone = part.text[:1].upper() + part.text[1:]
@@ -131,10 +146,18 @@ class ClaimEngine:
                 results.append(scored)
         return self._rewrite(results, text)
 
-    def judge(self, sentences: list[str], *, rules_apply: bool = True) -> list[list[Judgement]]:
+    def judge(
+        self,
+        sentences: list[str],
+        *,
+        rules_apply: bool = True,
+        model: CheckworthinessModel | None = None,
+    ) -> list[list[Judgement]]:
         """Each sentence scored by the model and the rules, followed by the premise inside it
-        (scored on its own) when the rules cap the sentence but it takes a fact as given."""
-        scores = self.model.score([s[:MAX_CLAIM_CHARS] for s in sentences]).tolist()
+        (scored on its own) when the rules cap the sentence but it takes a fact as given.
+        `model`: the one `extract` scores the whole article with (default: the current one)."""
+        model = model or self.model
+        scores = model.score([s[:MAX_CLAIM_CHARS] for s in sentences]).tolist()
         judged = [
             [self._judgement(s, 0, len(s), score, rules_apply=rules_apply)]
             for s, score in zip(sentences, scores, strict=True)
@@ -146,7 +169,7 @@ class ClaimEngine:
             for i, (s, (whole,)) in enumerate(zip(sentences, judged, strict=True))
             if whole.reason in rules.FRAMING and (span := rules.embedded_premise(s))
         ]
-        premise_scores = self.model.score([sentences[i][a:b] for i, (a, b) in premises]).tolist()
+        premise_scores = model.score([sentences[i][a:b] for i, (a, b) in premises]).tolist()
         for (i, (a, b)), score in zip(premises, premise_scores, strict=True):
             own = self._judgement(sentences[i], a, b, score)
             framing = f"premise ({judged[i][0].reason})"
@@ -166,7 +189,14 @@ class ClaimEngine:
         return Judgement(start, end, score, reason)
 
     def _sentence(
-        self, span: Span, who: Attribution, *, score: float, reason: str, trusted: bool = True
+        self,
+        span: Span,
+        who: Attribution,
+        *,
+        score: float,
+        reason: str,
+        trusted: bool = True,
+        version: str = "",
     ) -> ScoredSentence:
         if who.label_len:
             # An interview label ("Q: ") is not part of the claim; the span still indexes it.
@@ -188,6 +218,7 @@ class ClaimEngine:
             claim_type=rules.claim_type(span.text, is_quote=who.is_quote),
             entities=rules.entities(span.text) if reason != "boilerplate" else [],
             reason=reason,
+            model_version=version,
         )
 
     def _rewrite(self, results: list[ScoredSentence], text: str) -> list[ScoredSentence]:
@@ -215,7 +246,7 @@ class ClaimEngine:
 def get_extractor() -> ClaimExtractor:
     """The process-wide engine, built on first use (the model loads once per worker)."""
     return ClaimEngine(
-        CheckworthinessModel.load(),
+        active_checkworthiness_model,
         threshold=conf().checkworthy_threshold,
         decontextualiser=decontextualiser_from_settings(),
     )

@@ -148,6 +148,7 @@ def claim_from_sentence(article: Article, s: ScoredSentence) -> Claim:
         attribution=s.attribution,
         entities=s.entities,
         checkworthiness=s.score,
+        checkworthiness_model=s.model_version,
         claim_type=s.claim_type,
         fingerprint=content_hash(s.self_contained_text),
     )

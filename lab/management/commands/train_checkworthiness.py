@@ -1,4 +1,6 @@
-"""`manage.py train_checkworthiness`: rebuild the shipped check-worthiness model (deterministic)."""
+"""`manage.py train_checkworthiness`: rebuild the shipped check-worthiness model (deterministic);
+with `--with-feedback`, train a new version on the reviewers' labels too, stored in the
+database and activated only if it is not worse (lab/feedback.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from tqdm import tqdm
 
 from claims.extraction.checkworthiness import CARD_PATH, MODEL_PATH
 from lab.checkworthiness import save, save_card, train
+from lab.feedback import NothingToTrainOn, checkworthiness_retrain
 
 SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "checkworthiness"
 
@@ -24,8 +27,17 @@ class Command(BaseCommand):
         parser.add_argument("--dev", type=Path, default=SHARED_DATA / "ct24_english_dev.tsv")
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--out", type=Path, default=MODEL_PATH)
+        parser.add_argument(
+            "--with-feedback",
+            action="store_true",
+            help="Add the reviewers' labels; store the result as a model version in the "
+            "database (not --out) and activate it if it is not worse than the active one.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["with_feedback"]:
+            self._with_feedback(options["train"], options["seed"])
+            return
         train_path: Path = options["train"]
         dev_path: Path = options["dev"]
         if not train_path.exists():
@@ -53,3 +65,23 @@ class Command(BaseCommand):
         if "dev" in card:
             self.stdout.write(json.dumps(card["dev"]))
         self.stdout.write(f"Saved {out} ({out.stat().st_size / 1e6:.1f} MB)")
+
+    def _with_feedback(self, train_path: Path, seed: int) -> None:
+        if not train_path.exists():
+            self.stderr.write(
+                f"No base set at {train_path}: training on the newsroom's labels alone."
+            )
+        try:
+            outcome = checkworthiness_retrain(
+                base_path=train_path, seed=seed, progress=lambda m: self.stderr.write(m)
+            )
+        except NothingToTrainOn as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Trained on: {outcome.trained_on}")
+        version = outcome.version
+        if version is None:
+            return
+        self.stdout.write(json.dumps({"heldout": outcome.card["heldout"]}))
+        self.stdout.write(json.dumps({"compared_with": outcome.card["compared_with"]}))
+        verdict = "activated" if version.is_active else "stored inactive (worse on held-out)"
+        self.stdout.write(f"{version.name}: {verdict}")
