@@ -169,10 +169,12 @@ def load_synthetic_claims(
             INSERT INTO claims_claim (id, article_id, text, self_contained_text, sentence,
                 sentence_start, sentence_end, speaker, outlet, is_quote, checkworthiness,
                 claim_type, fingerprint, evidence_state, evidence_errors, created_at,
-                attribution, entities, embedding_model)
+                attribution, entities, embedding_model, speaker_kind, source,
+                checkworthiness_model)
             SELECT g, (g - 1) / %s + 1, 'Synthetic claim number ' || g || ' rose by 3 percent.',
                 '', '', (g %% %s) * 10, (g %% %s) * 10 + 9, 'Speaker ' || (g %% 500), '',
-                false, random(), 'statistic', md5('c' || g), 'done', '[]', now(), '', '[]', ''
+                false, random(), 'statistic', md5('c' || g), 'done', '[]', now(), '', '[]', '',
+                'person', '', 'shipped'
             FROM generate_series(%s, %s) AS g
             """,
             [per_article, per_article, per_article, first_id, last_id],

@@ -9,9 +9,18 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from claims.models import Article, ArticleSentence, Claim, Evidence, StepLease
+from claims.models import (
+    Article,
+    ArticleSentence,
+    CheckworthinessLabel,
+    CheckworthinessModelVersion,
+    Claim,
+    Evidence,
+    StepLease,
+)
 from claims.selectors import article_progress, articles_with_progress
 from claims.services.articles import article_input_check, article_retry, article_submit
+from claims.services.feedback import checkworthiness_version_activate
 from claims.services.sentences import sentence_promote
 from core.errors import ApplicationError
 
@@ -129,8 +138,16 @@ class EvidenceInline(admin.TabularInline[Evidence, Claim]):
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin[Claim]):
-    list_display = ["id", "text", "speaker", "checkworthiness", "claim_type", "evidence_state"]
-    list_filter = ["claim_type", "evidence_state"]
+    list_display = [
+        "id",
+        "text",
+        "speaker",
+        "checkworthiness",
+        "checkworthiness_model",
+        "claim_type",
+        "evidence_state",
+    ]
+    list_filter = ["claim_type", "evidence_state", "checkworthiness_model"]
     search_fields = ["text", "speaker"]
     raw_id_fields = ["article"]
     inlines = [EvidenceInline]
@@ -157,3 +174,69 @@ class ArticleSentenceAdmin(admin.ModelAdmin[ArticleSentence]):
             else:
                 promoted += 1
         messages.success(request, f"{promoted} sentence(s) promoted.")
+
+
+@admin.register(CheckworthinessLabel)
+class CheckworthinessLabelAdmin(admin.ModelAdmin[CheckworthinessLabel]):
+    """Reviewers' decisions as the check-worthiness model learns them (read-only: they change
+    when the decision does)."""
+
+    list_display = ["id", "text", "checkworthy", "origin", "user", "updated_at"]
+    list_filter = ["checkworthy", "origin"]
+    list_select_related = ["user"]
+    search_fields = ["text"]
+    readonly_fields = ["claim", "text", "checkworthy", "origin", "user", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+_VERSION_COLUMNS = (
+    "name",
+    "is_active",
+    "state",
+    "heldout_f1",
+    "active_heldout_f1",
+    "labels_used",
+    "created_at",
+    "activated_at",
+)
+
+
+@admin.register(CheckworthinessModelVersion)
+class CheckworthinessModelVersionAdmin(admin.ModelAdmin[CheckworthinessModelVersion]):
+    """Retrained check-worthiness models with their held-out scores; any can be re-activated."""
+
+    list_display = _VERSION_COLUMNS
+    list_filter = ["is_active", "state"]
+    fields = (*_VERSION_COLUMNS, "card")
+    readonly_fields = fields
+    actions = ["activate", "back_to_shipped"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CheckworthinessModelVersion]:
+        return super().get_queryset(request).defer("artifact")  # megabytes each
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Activate the selected version (it scores new articles)")
+    def activate(
+        self, request: HttpRequest, queryset: QuerySet[CheckworthinessModelVersion]
+    ) -> None:
+        if queryset.count() != 1:
+            messages.error(request, "Select exactly one version to activate.")
+            return
+        version = queryset.get()
+        try:
+            checkworthiness_version_activate(version_id=version.pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return
+        messages.success(request, f"{version.name} is active.")
+
+    @admin.action(description="Deactivate all: score with the shipped model")
+    def back_to_shipped(
+        self, request: HttpRequest, queryset: QuerySet[CheckworthinessModelVersion]
+    ) -> None:
+        checkworthiness_version_activate(version_id=None)
+        messages.success(request, "The shipped model is active.")

@@ -10,7 +10,18 @@ from typing import Any
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from core.conf import PREFIX, SECONDS, choice, duration, fraction, integer, positive, text, url
+from core.conf import (
+    PREFIX,
+    SECONDS,
+    choice,
+    duration,
+    fraction,
+    integer,
+    non_negative,
+    positive,
+    text,
+    url,
+)
 
 CHECKWORTHINESS_BACKENDS = ("cascade", "linear", "transformer")
 
@@ -19,6 +30,8 @@ CHECKWORTHINESS_BACKENDS = ("cascade", "linear", "transformer")
 class ClaimsConf:
     checkworthy_threshold: float  # CLAIMDESK_CHECKWORTHY_THRESHOLD
     checkworthiness_backend: str  # CLAIMDESK_CHECKWORTHINESS_BACKEND (CHECKWORTHINESS_BACKENDS)
+    checkworthiness_recheck_s: float  # CLAIMDESK_CHECKWORTHINESS_RECHECK_S
+    feedback_retrain_after: int  # CLAIMDESK_FEEDBACK_RETRAIN_AFTER
     evidence_per_claim: int  # CLAIMDESK_EVIDENCE_PER_CLAIM
     evidence_claims_per_task: int  # CLAIMDESK_EVIDENCE_CLAIMS_PER_TASK
     pipeline_dead_after: timedelta  # CLAIMDESK_PIPELINE_DEAD_AFTER(_S)
@@ -39,6 +52,8 @@ class ClaimsConf:
             checkworthiness_backend=choice(
                 "CLAIMDESK_CHECKWORTHINESS_BACKEND", CHECKWORTHINESS_BACKENDS
             ),
+            checkworthiness_recheck_s=non_negative("CLAIMDESK_CHECKWORTHINESS_RECHECK_S", SECONDS),
+            feedback_retrain_after=integer("CLAIMDESK_FEEDBACK_RETRAIN_AFTER"),
             evidence_per_claim=integer("CLAIMDESK_EVIDENCE_PER_CLAIM"),
             evidence_claims_per_task=integer("CLAIMDESK_EVIDENCE_CLAIMS_PER_TASK"),
             pipeline_dead_after=duration("CLAIMDESK_PIPELINE_DEAD_AFTER"),

@@ -94,6 +94,11 @@ class Claim(models.Model):
         EVENT = "event", "event"
         OTHER = "other", "other"
 
+    class SpeakerKind(models.TextChoices):
+        PERSON = "person", "person"
+        ORGANIZATION = "organization", "organization"
+        UNKNOWN = "", "unknown"
+
     class EvidenceState(models.TextChoices):
         PENDING = "pending", "pending"
         DONE = "done", "done"
@@ -108,12 +113,24 @@ class Claim(models.Model):
     sentence_start = models.PositiveIntegerField()
     sentence_end = models.PositiveIntegerField()
     speaker = models.CharField(max_length=200, blank=True)
+    # Whether the speaker is a person or an organisation: ClaimReview's itemReviewed.author
+    # says so, and leaves the author out when unknown.
+    speaker_kind = models.CharField(
+        max_length=12, choices=SpeakerKind.choices, blank=True, default=SpeakerKind.UNKNOWN
+    )
     outlet = models.CharField(max_length=200, blank=True)
+    # A non-person source the claim rests on ("a study by NASA", "officials"): never the
+    # speaker.
+    source = models.CharField(max_length=200, blank=True)
     is_quote = models.BooleanField(default=False)
-    # How the speaker was found: quote, reported, according, pronoun, or author (unattributed).
+    # How the speaker was found: quote, reported, according, pronoun, interview, continued
+    # (a quotation's earlier speaker), paraphrase, or author (unattributed).
     attribution = models.CharField(max_length=16, blank=True)
     entities = models.JSONField(default=list, blank=True)
     checkworthiness = models.FloatField()
+    # The check-worthiness model version that scored the sentence ("shipped": the file in the
+    # repository; otherwise a CheckworthinessModelVersion's name): queue precision per version.
+    checkworthiness_model = models.CharField(max_length=64, blank=True, db_index=True)
     promoted_by = models.ForeignKey(
         "auth.User",
         null=True,
@@ -262,3 +279,83 @@ class StepLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} on {self.owner} until {self.expires_at:%H:%M:%S}"
+
+
+class CheckworthinessLabel(models.Model):
+    """A reviewer's decision on a claim, as a training label for the check-worthiness model.
+
+    One per claim: a later decision (a verdict changed, a bulk edit replayed) overwrites the
+    label rather than adding one, so nothing counts twice."""
+
+    class Origin(models.TextChoices):
+        NOT_CHECKWORTHY = "not_checkworthy_verdict", '"Not check-worthy" verdict'
+        PROMOTED = "promoted", "sentence promoted to a claim"
+        VERDICT = "verdict", "worked to a verdict"
+
+    claim = models.OneToOneField(
+        Claim, null=True, on_delete=models.SET_NULL, related_name="checkworthiness_label"
+    )
+    # The sentence as the model scored it, kept when the article is deleted: it is the label.
+    text = models.TextField()
+    checkworthy = models.BooleanField()
+    origin = models.CharField(max_length=32, choices=Origin.choices)
+    user = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the decision last changed: retraining counts labels changed since the last version.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{'+' if self.checkworthy else '-'} {self.text[:70]}"
+
+
+class CheckworthinessModelVersion(models.Model):
+    """A retrained linear check-worthiness model. The artifact (skops bytes, a few MB) is stored
+    here, not on a disk, so that every worker on every machine loads the same model. With no
+    active version the shipped file (claims/extraction/models/) scores."""
+
+    class State(models.TextChoices):
+        TRAINING = "training", "training"
+        READY = "ready", "ready"
+
+    name = models.CharField(max_length=64, unique=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.TRAINING)
+    artifact = models.BinaryField(null=True, editable=False)
+    # How it was trained and how it scored (data, weights chosen, held-out scores of it and of
+    # the model that was active when it was trained).
+    card = models.JSONField(default=dict, blank=True)
+    labels_used = models.PositiveIntegerField(default=0)
+    heldout_f1 = models.FloatField(null=True, blank=True)
+    active_heldout_f1 = models.FloatField(
+        null=True, blank=True, help_text="F1 of the model active at training time, same slice."
+    )
+    is_active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True),
+                name="checkworthiness_one_active_version",
+            ),
+            # The retraining lock: a second run cannot start while one is training.
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=Q(state="training"),
+                name="checkworthiness_one_training",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_active=False) | Q(state="ready"),
+                name="checkworthiness_active_is_ready",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

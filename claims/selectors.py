@@ -8,7 +8,13 @@ from datetime import datetime
 
 from django.db.models import Count, Min, Q, QuerySet
 
-from claims.models import Article, ArticleSentence, Claim
+from claims.models import (
+    Article,
+    ArticleSentence,
+    CheckworthinessLabel,
+    CheckworthinessModelVersion,
+    Claim,
+)
 
 
 @dataclass(frozen=True)
@@ -95,3 +101,35 @@ def article_oldest_progress(*, states: Iterable[str]) -> datetime | None:
         at=Min("progressed_at")
     )["at"]
     return oldest
+
+
+def checkworthiness_active_version() -> tuple[int, str] | None:
+    """(id, name) of the active retrained check-worthiness model; None: the shipped file."""
+    return (
+        CheckworthinessModelVersion.objects.filter(is_active=True).values_list("pk", "name").first()
+    )
+
+
+def checkworthiness_version_artifact(*, version_id: int) -> tuple[str, bytes] | None:
+    row = (
+        CheckworthinessModelVersion.objects.filter(pk=version_id, state="ready")
+        .values_list("name", "artifact")
+        .first()
+    )
+    if row is None or row[1] is None:
+        return None
+    return row[0], bytes(row[1])
+
+
+def checkworthiness_labels() -> list[tuple[str, bool]]:
+    """Every reviewer label, (sentence, check-worthy), oldest first: retraining's feedback."""
+    return list(CheckworthinessLabel.objects.order_by("pk").values_list("text", "checkworthy"))
+
+
+def checkworthiness_labels_since_last_version() -> int:
+    """Labels new or changed since the last version was trained (all of them before any)."""
+    last = CheckworthinessModelVersion.objects.order_by("-created_at").first()
+    labels = CheckworthinessLabel.objects.all()
+    if last is not None:
+        labels = labels.filter(updated_at__gt=last.created_at)
+    return labels.count()

@@ -13,16 +13,31 @@ from skops import io as skops_io
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.")
 
 
+def _checked_types(types: list[str], own_types: tuple[str, ...], what: object) -> list[str]:
+    unexpected = [t for t in types if not t.startswith(_TRUSTED_PREFIXES) and t not in own_types]
+    if unexpected:
+        raise ValueError(f"{what} contains unexpected types: {unexpected}")
+    return types
+
+
 def load_model(path: Path, *, rebuild_hint: str, own_types: tuple[str, ...] = ()) -> Any:
     """`own_types`: the caller's own feature transformers (full dotted names), imported from
     this code base, not the file."""
     if not path.exists():
         raise FileNotFoundError(f"No model at {path}. Rebuild it with `{rebuild_hint}`.")
-    types = skops_io.get_untrusted_types(file=path)
-    unexpected = [t for t in types if not t.startswith(_TRUSTED_PREFIXES) and t not in own_types]
-    if unexpected:
-        raise ValueError(f"{path} contains unexpected types: {unexpected}")
+    types = _checked_types(skops_io.get_untrusted_types(file=path), own_types, path)
     return skops_io.load(path, trusted=types)
+
+
+def load_model_bytes(data: bytes, *, name: str, own_types: tuple[str, ...] = ()) -> Any:
+    """The same checks for a model stored in the database (`name` says which, in errors)."""
+    types = _checked_types(skops_io.get_untrusted_types(data=data), own_types, name)
+    return skops_io.loads(data, trusted=types)
+
+
+def dump_model_bytes(model: Any) -> bytes:
+    data: bytes = skops_io.dumps(model, compression=8)
+    return data
 
 
 def save_model(model: Any, path: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -81,6 +83,8 @@ class ExtractedPage:
     canonical_url: str = ""
     published_at: datetime | None = None
     language: str = ""
+    # Plain text only: where `text` begins in the input once its line ends are "\n".
+    text_start: int = 0
 
 
 def parse_published(value: str | None) -> datetime | None:
@@ -128,18 +132,41 @@ def extract_from_text(text: str) -> ExtractedPage:
 
     The body keeps every line (offsets index it); boilerplate lines are skipped by the claim
     engine, not cut here."""
-    cleaned = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = normalised.strip()
+    lead = len(normalised) - len(normalised.lstrip())
     lines = [line.strip() for line in cleaned.split("\n") if line.strip()]
     byline = next((m.group("name").strip() for ln in lines[:6] if (m := _BYLINE.match(ln))), "")
     if not lines or not _looks_like_headline(lines[0]):
-        return ExtractedPage(text=cleaned, byline=byline)
+        return ExtractedPage(text=cleaned, byline=byline, text_start=lead)
     outlet = ""
     title = lines[0]
     # "SOUTHERN OCEAN REVIEW" above the headline is the masthead, not the headline.
     if title.isupper() and len(lines) > 1 and _looks_like_headline(lines[1]):
         outlet, title = title.title(), lines[1]
-    body = cleaned[cleaned.index(title) + len(title) :].strip()
-    return ExtractedPage(text=body, title=title, byline=byline, outlet=outlet)
+    after_title = cleaned.index(title, len(lines[0]) if outlet else 0) + len(title)
+    rest = cleaned[after_title:]
+    body = rest.strip()
+    return ExtractedPage(
+        text=body,
+        title=title,
+        byline=byline,
+        outlet=outlet,
+        text_start=lead + after_title + len(rest) - len(rest.lstrip()),
+    )
+
+
+def offset_in_input(text: str, *, text_start: int) -> Callable[[int], int]:
+    """Maps an offset into `extract_from_text(text).text` to the same character's offset in
+    `text` as given, where the headline line and every "\r\n" line end still count."""
+    # Where each "\r\n" (two characters here, one "\n" once normalised) sits once normalised.
+    crlf = [match.start() - i for i, match in enumerate(re.finditer("\r\n", text))]
+
+    def to_input(offset: int) -> int:
+        at = text_start + offset
+        return at + bisect_left(crlf, at)
+
+    return to_input
 
 
 def _looks_like_headline(line: str) -> bool:

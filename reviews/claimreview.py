@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.text import slugify
 
+from claims.models import Claim
 from reviews.conf import conf
 from reviews.models import ReviewItem
 from reviews.public_urls import public_base_url
@@ -45,6 +46,24 @@ def _organisation() -> dict[str, Any]:
     return org
 
 
+_AUTHOR_TYPES = {
+    Claim.SpeakerKind.PERSON: "Person",
+    Claim.SpeakerKind.ORGANIZATION: "Organization",
+}
+
+
+def _claim_author(speaker: str, kind: str, *, outlet: str) -> dict[str, Any] | None:
+    """Who made the claim: a Person or an Organization as attribution found; nobody when the
+    kind is unknown (an unnamed "spokesman" is no one to credit, and a study is a source,
+    not an author). A claim with no speaker is the outlet's own statement."""
+    if speaker:
+        schema_type = _AUTHOR_TYPES.get(Claim.SpeakerKind(kind))
+        return None if schema_type is None else {"@type": schema_type, "name": speaker}
+    if outlet:
+        return {"@type": "Organization", "name": outlet}
+    return None
+
+
 def claimreview(item: ReviewItem, *, base: str | None = None) -> dict[str, Any]:
     """The item must be published, with claim, article and verdict loaded. `base`: as for
     fact_check_url_for."""
@@ -60,10 +79,9 @@ def claimreview(item: ReviewItem, *, base: str | None = None) -> dict[str, Any]:
         }
     claimed_on = (article.published_at or claim.created_at).date().isoformat()
     reviewed: dict[str, Any] = {"@type": "Claim", "datePublished": claimed_on}
-    if claim.speaker:
-        reviewed["author"] = {"@type": "Person", "name": claim.speaker}
-    elif article.outlet:
-        reviewed["author"] = {"@type": "Organization", "name": article.outlet}
+    author = _claim_author(claim.speaker, claim.speaker_kind, outlet=article.outlet)
+    if author is not None:
+        reviewed["author"] = author
     if article.source_url:
         reviewed["appearance"] = {"@type": "CreativeWork", "url": article.source_url}
         if article.title:

@@ -53,6 +53,10 @@ class Status(models.Model):
 class Verdict(models.Model):
     """A point on the team's rating scale (True … False, Unproven, Not check-worthy)."""
 
+    # The verdict that says the queue should not have held the claim (migration 0002): a
+    # negative label for the check-worthiness model, and what queue precision counts.
+    NOT_CHECKWORTHY = "not-check-worthy"
+
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     colour = models.CharField(max_length=7, default="#6b7280")

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Trunc, TruncDate
 from django.utils import timezone
 
 from claims.models import Claim, Evidence
@@ -316,6 +316,47 @@ def dashboard(*, days: int = 14) -> Dashboard:
     )
     verdicts = [(v, verdict_rows.get(v.pk, 0)) for v in Verdict.objects.all()]
     return Dashboard(backlog, median_age_h, reviewed_per_day, verdicts)
+
+
+@dataclass(frozen=True)
+class QueuePrecision:
+    """Of the claims a model version queued in one period, how many reviewers decided on, and
+    how many of those they kept (a verdict other than "Not check-worthy")."""
+
+    period: datetime
+    version: str  # the check-worthiness model that scored them ("" before versions existed)
+    kept: int
+    decided: int
+
+    @property
+    def precision(self) -> float:
+        return self.kept / self.decided if self.decided else 0.0
+
+
+def queue_precision(*, period: str = "week", periods: int = 12) -> list[QueuePrecision]:
+    """Queue precision per model version and per day or week the claims were queued, oldest
+    first: whether retraining put more claims worth checking in front of reviewers. Claims a
+    reviewer promoted were not queued by the model, and undecided ones say nothing yet."""
+    if period not in ("day", "week"):
+        raise ValueError(f"period must be day or week, not {period!r}")
+    span = timedelta(days=periods * (7 if period == "week" else 1))
+    rows = (
+        ReviewItem.objects.filter(
+            verdict__isnull=False,
+            claim__promoted_by__isnull=True,
+            claim__created_at__gte=timezone.now() - span,
+        )
+        .annotate(period=Trunc("claim__created_at", period))
+        .values_list("period", "claim__checkworthiness_model")
+        .annotate(
+            decided=Count("id"), kept=Count("id", filter=~Q(verdict__slug=Verdict.NOT_CHECKWORTHY))
+        )
+        .order_by("period", "claim__checkworthiness_model")
+    )
+    return [
+        QueuePrecision(period=start, version=version, kept=kept, decided=decided)
+        for start, version, decided, kept in rows
+    ]
 
 
 def notifications_unread_count(*, user: User) -> int:

@@ -43,6 +43,15 @@ def _no_pending_index_refresh() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _active_checkworthiness_model_read_again() -> None:
+    """A test's activated model version is rolled back with its database: the next test must
+    not go on scoring with it from this process's cache."""
+    from claims.extraction.active import active_checkworthiness_model_forget
+
+    active_checkworthiness_model_forget()
+
+
+@pytest.fixture(autouse=True)
 def _own_ann_index_dir(settings, tmp_path: Path) -> None:
     """Each test is a machine of its own: its ANN index files (core/ann.py) start absent, as
     on a new machine, and never outlive it (a test database's ids are reused by the next)."""

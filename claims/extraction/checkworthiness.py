@@ -20,19 +20,24 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from core.ml import file_version, load_model
+from core.ml import load_model, load_model_bytes
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_PATH = MODEL_DIR / "checkworthiness.skops"
 CARD_PATH = MODEL_DIR / "checkworthiness.json"
+# The version name of the shipped file: what scores while no retrained version is active.
+SHIPPED_VERSION = "shipped"
 
 
 class CheckworthinessModel:
-    """Scores sentences in [0, 1]; `threshold` is where a sentence becomes a claim."""
+    """Scores sentences in [0, 1]; `threshold` is where a sentence becomes a claim.
 
-    def __init__(self, pipeline: Pipeline, *, version: str = "tfidf-lr") -> None:
+    `version` names it on the claims it scores: SHIPPED_VERSION, or a retrained version's name
+    (claims.models.CheckworthinessModelVersion)."""
+
+    def __init__(self, pipeline: Pipeline, *, version: str = SHIPPED_VERSION) -> None:
         self.pipeline = pipeline
-        self.version = version  # recorded with every claim it scores
+        self.version = version
 
     def score(self, sentences: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
         if not sentences:
@@ -41,7 +46,8 @@ class CheckworthinessModel:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> CheckworthinessModel:
-        return cls(
-            load_model(path, rebuild_hint="python manage.py train_checkworthiness"),
-            version=file_version("tfidf-lr", path),
-        )
+        return cls(load_model(path, rebuild_hint="python manage.py train_checkworthiness"))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, version: str) -> CheckworthinessModel:
+        return cls(load_model_bytes(data, name=f"model version {version}"), version=version)

@@ -13,14 +13,63 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _QUESTION_END = re.compile(r"\?[\"”’')\]]*$")
+# A sentence may open with a quote mark or a conjunction before the words the rules look at.
+_LEAD = r"^[\W_]*(?:(?:and|but|so|now|well|yet),?\s+)?"
+_PERSONAL_VIEW = re.compile(
+    r"\b(?:I|we)\s+(?:(?:do|really|firmly|strongly|truly|just|still|honestly|personally)\s+)*"
+    r"(?:think|believe|feel|hope|guess|suppose|reckon)\b|"
+    r"\b(?:believes|thinks|feels that|is convinced|are convinced|it seems|seems to me|"
+    r"it appears to me)\b|\bin (?:my|our|his|her|their) (?:view|opinion)\b",
+    re.I,
+)
+# What ought to be, unless it is someone's reported position ("he suggested that employers
+# should decide"), which is a checkable fact about them.
 _OPINION = re.compile(
-    r"\b(?:I|we) (?:think|believe|feel|hope|guess|suppose)\b|\bin (?:my|our) (?:view|opinion)\b|"
-    r"\b(?:should|ought to|must not|shouldn't)\b|\b(?:it is|it's) (?:time|high time)\b",
+    r"^(?!.*\b(?:said|says|suggested|suggests|argued|argues|proposed|proposes|wants|wanted)\b"
+    r".*\b(?:should|ought to)\b)"
+    r".*(?:\b(?:should|ought to|must not|shouldn't)\b|\b(?:it is|it's) (?:time|high time)\b)",
+    re.I,
+)
+# "X means Y", "X is defined as Y": what a word means, not what happened. The subject is a
+# bare term ("Democracy means …", "The term 'X' means …"): "The closure means job losses" and
+# "which means that …" state consequences.
+_DEFINITION = re.compile(
+    _LEAD + r"(?:the (?:term|word|phrase|concept)\s+)?[\"“'‘]?"
+    r"(?!(?:the|a|an|this|that|it|which|what|all|our|their|his|her|its)\b)"
+    r"\w[\w\-'’]*(?:\s+\w[\w\-'’]*){0,2}[\"”'’]?,?\s+"
+    r"(?:means|is defined as|are defined as|refers to|is the term for)\s+(?!that\b)|"
+    r"\b(?:is|are) defined as\b|\bby [^,;:]{1,40}? (?:I|we) mean\b",
+    re.I,
+)
+# "Even if …", "What if …", "Imagine …", and "If …, (then) … would/could/might …". A plain
+# "If you look at the record, X rose" states X; only the conditional mood makes it hypothetical.
+_HYPOTHETICAL = re.compile(
+    _LEAD
+    + r"(?:even if|what if|imagine|suppose|supposing)\b|"
+    + _LEAD
+    + r"if\b.*\b(?:then|would|could|might)\b",
     re.I,
 )
 _INSULT = re.compile(
     r"\b(?:idiot|idiots|stupid|moron|morons|liar|liars|clown|clowns|disgrace|pathetic|"
-    r"loser|losers|crook|crooks|incompetent)\b",
+    r"loser|losers|crook|crooks|incompetent|traitor|traitors|coward|cowards|fool|fools|"
+    r"thug|thugs|hypocrite|hypocrites|buffoon|buffoons)\b",
+    re.I,
+)
+# Chants and rallying cries: short exclamations, and the set forms of campaign slogans.
+_SLOGAN = re.compile(
+    r"^[^.?!]{1,60}!+[\"”’')\]]*$|" + _LEAD + r"(?:long live|down with|vote (?:for|no|yes|leave)|"
+    r"stop the|no more|make \w+(?: \w+)? great)\b",
+    re.I,
+)
+# Reported speech whose speaker is named (not I/we/you): what a minister told a network or
+# stressed is the statement a fact-checker checks, though the model (trained on debate
+# transcripts) rarely sees the form.
+_REPORTED = re.compile(
+    r"(?<![\w'’])(?<!\bI )(?<!\bwe )(?<!\byou )"
+    r"(?:told (?!(?:me|us|you)\b)[^,;:\"“”]{1,60}?|emphasi[sz]ed|stressed|reiterated|insisted|"
+    r"confirmed|announced|warned|stated)(?:,? (?:once again|again|repeatedly|also),?)? that\s+"
+    r"(?=(?:\S+\s+){3})|" + _LEAD + r"there (?:are|were) (?:\w+ )?reports that\s",
     re.I,
 )
 _NUMBER = re.compile(
@@ -107,11 +156,85 @@ _SENTENCE_START_WORDS = {
     "Most",
 }
 _LEADING_PRONOUN = re.compile(r"^(?P<pronoun>He|She|They)\b(?=\s+\w)")
-_SAID_PRONOUN = re.compile(r"(?<=[,\"”]\s)(?P<pronoun>he|she|they)(?=\s+(?:said|says|added|told))")
+# "…," she added / he reiterated once again that … / according to him.
+_SAID_PRONOUN = re.compile(
+    r"(?<=[,\"”]\s)(?P<pronoun>he|she|they)(?=\s+(?:[a-z]+ly\s+|also\s+)?"
+    r"(?:said|says|added|told|noted|stressed|emphasi[sz]ed|reiterated|insisted|warned|"
+    r"explained|argued|continued|went on|concluded|wrote)\b)"
+)
+_ACCORDING_PRONOUN = re.compile(r"\b(?P<lead>[Aa]ccording to )(?:him|her|them)\b")
+# The sentence's first quote mark closes a quotation: it began inside one ('He lied," she
+# said.'), where a leading "He" is someone the speaker talks about.
+_STARTS_INSIDE_QUOTE = re.compile(r'^[^"“”]*(?:”|[,.!?]")')
 
 
 def is_boilerplate(sentence: str) -> bool:
     return bool(_BOILERPLATE.match(sentence.strip()))
+
+
+# The caps sit below any sensible threshold: a sentence they catch is not check-worthy by
+# default, and reviewers can still promote it. Figures exempt the softer rules: a personal
+# view, opinion, definition or exclamation with a number in it usually states something
+# checkable (on CT24 dev, "I believe … 5 to 5 …" and "In my opinion … $70,000 …" are claims).
+_CAPS: list[tuple[re.Pattern[str], float, str, bool]] = [
+    (_INSULT, 0.2, "insult", False),
+    (_SLOGAN, 0.2, "slogan", True),
+    (_HYPOTHETICAL, 0.3, "hypothetical", False),
+    (_DEFINITION, 0.3, "definition", True),
+    (_PERSONAL_VIEW, 0.3, "personal view", True),
+    (_OPINION, 0.3, "opinion", True),
+]
+REPORTED = "reported statement by a named speaker"
+# The caps that mark framing around a statement (not its length): a premise inside is sought.
+FRAMING = frozenset({"question", *(reason for _, _, reason, _ in _CAPS)})
+
+# A fact stated as the ground of a question, view or wish: "Given that the budget was never
+# passed, how can we trust them?" asserts that the budget was never passed. Belief verbs
+# ("she believes that X") do not assert X, so their clauses are not premises.
+_PREMISE_SUBORDINATE = (
+    r"(?:given that|since|now that|considering that|seeing that|seeing as|even though|"
+    r"although|though|despite the fact that|in light of the fact that)"
+)
+_PREMISE_OPENING = re.compile(_LEAD + _PREMISE_SUBORDINATE + r"\s+", re.I)
+# "Do you realize (that) X?" and "Isn't it true that X?" put the whole rest forward as fact.
+_PREMISE_QUESTION = re.compile(
+    _LEAD + r"(?:do you (?:realize|realise|know)|did you know|don't you know|"
+    r"isn't it true|is it not true)(?: that)?,?\s+",
+    re.I,
+)
+_PREMISE_TRAILING = re.compile(r",\s+" + _PREMISE_SUBORDINATE + r"\s+(?=\S)", re.I)
+# Words that open the main clause after a fronted premise ("…, how can we …", "…, I think …").
+_MAIN_CLAUSE = re.compile(
+    r",\s+(?:how|why|what|who|where|when|can|could|should|shall|will|would|is|are|was|were|"
+    r"do|does|did|has|have|isn't|aren't|wasn't|don't|doesn't|didn't|won't|wouldn't|can't|"
+    r"shouldn't|i|we|you|they|it|he|she|this|there|let|surely|perhaps|maybe|then|in my)\b",
+    re.I,
+)
+_SPAN_TRIM = " \t\n,;:.?!\"“”‘’'()[]"
+MIN_PREMISE_WORDS = 4
+
+
+def embedded_premise(sentence: str) -> tuple[int, int] | None:
+    """The span (start, end in `sentence`) of a fact the sentence takes as given, if any."""
+    if opening := _PREMISE_QUESTION.match(sentence):
+        start, end = opening.end(), len(sentence)
+    elif opening := _PREMISE_OPENING.match(sentence):
+        start = opening.end()
+        main = _MAIN_CLAUSE.search(sentence, start)
+        end = main.start() if main else sentence.find(",", start)
+        if end < 0:
+            return None
+    elif trailing := _PREMISE_TRAILING.search(sentence):
+        start, end = trailing.end(), len(sentence)
+    else:
+        return None
+    while end > start and sentence[end - 1] in _SPAN_TRIM:
+        end -= 1
+    while start < end and sentence[start] in _SPAN_TRIM:
+        start += 1
+    if len(sentence[start:end].split()) < MIN_PREMISE_WORDS:
+        return None
+    return start, end
 
 
 def rule_cap(sentence: str) -> tuple[float | None, str]:
@@ -121,11 +244,21 @@ def rule_cap(sentence: str) -> tuple[float | None, str]:
         return 0.1, "question"
     if len(words) < 5:
         return 0.1, "too short to be a claim"
-    if _INSULT.search(sentence):
-        return 0.2, "insult"
-    if _OPINION.search(sentence) and not _NUMBER.search(sentence):
-        return 0.3, "opinion"
+    for pattern, cap, reason, figures_exempt in _CAPS:
+        if pattern.search(sentence) and not (figures_exempt and _NUMBER.search(sentence)):
+            return cap, reason
     return None, ""
+
+
+def rule_adjust(sentence: str, score: float, *, threshold: float) -> tuple[float, str]:
+    """The model's score after the rules, and why it changed ("" when it did not): capped for
+    what is not a claim, raised to the threshold for a named speaker's reported statement."""
+    cap, reason = rule_cap(sentence)
+    if cap is not None:
+        return min(score, cap), reason
+    if score < threshold and _REPORTED.search(sentence):
+        return threshold, REPORTED
+    return score, ""
 
 
 def claim_type(sentence: str, *, is_quote: bool) -> str:
@@ -169,11 +302,14 @@ def entities(sentence: str) -> list[str]:
 
 
 def decontextualise(sentence: str, *, speaker: str) -> str:
-    """Replace a subject pronoun that refers to the speaker with the speaker's name."""
+    """Replace the pronoun that refers to the speaker (subject, "she said", "according to
+    him") with the speaker's name. The caller passes the speaker only when attribution
+    resolved a pronoun to it."""
     if not speaker:
         return sentence
     text = _SAID_PRONOUN.sub(speaker, sentence, count=1)
+    text = _ACCORDING_PRONOUN.sub(lambda m: m.group("lead") + speaker, text, count=1)
     match = _LEADING_PRONOUN.match(text)
-    if match and match.group("pronoun") in {"He", "She"}:
+    if match and match.group("pronoun") in {"He", "She"} and not _STARTS_INSIDE_QUOTE.match(text):
         text = speaker + text[match.end() :]
     return text

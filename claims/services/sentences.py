@@ -8,6 +8,7 @@ from django.db import transaction
 from claims import ports
 from claims.extraction import get_extractor
 from claims.models import Article, ArticleSentence, Claim
+from claims.services.feedback import checkworthiness_label_from_promotion
 from claims.services.pipeline import claim_from_sentence
 from claims.steps import enqueue_claim_evidence
 from core.errors import ApplicationError
@@ -49,6 +50,7 @@ def sentence_promote(*, sentence_id: int, user: User) -> Claim:
     claim.save()
     sentence.claim = claim
     sentence.save(update_fields=["claim"])
+    checkworthiness_label_from_promotion(claim=claim, user=user)
     article.claims_total += 1
     article.save(update_fields=["claims_total", "updated_at"])
     ports.get_review_handoff()(article_id=article.pk)

@@ -61,7 +61,9 @@ INSTALLED_APPS = [
     "reviews",
     "clients",
     "webhooks",
-    "lab",  # training and evaluation commands only: nothing at run time imports it
+    # Training and evaluation commands, and the worker's retraining task (lab/tasks.py):
+    # nothing the web process or the pipeline imports uses it.
+    "lab",
 ]
 
 MIDDLEWARE = [

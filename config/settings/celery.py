@@ -87,6 +87,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.pipeline_sweep_stuck",
         "schedule": env.float("CLAIMDESK_SWEEP_EVERY_S", default=15.0),
     },
+    # Retrains the linear check-worthiness model once CLAIMDESK_FEEDBACK_RETRAIN_AFTER reviewer
+    # labels are new (a no-op otherwise: one COUNT); a run takes seconds to a minute.
+    "checkworthiness-retrain": {
+        "task": "lab.checkworthiness_retrain",
+        "schedule": env.float("CLAIMDESK_FEEDBACK_RETRAIN_EVERY_S", default=900.0),
+    },
     # Expired review leases return their claims to the queue.
     "reviews-expire-leases": {
         "task": "reviews.leases_expire",

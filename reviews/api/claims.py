@@ -41,6 +41,8 @@ CLAIM_EXAMPLE = {
     "text": "Global sea level rose by about 20 centimetres between 1900 and 2018.",
     "self_contained_text": "Global sea level rose by about 20 centimetres between 1900 and 2018.",
     "speaker": "Dr Jane Smith",
+    "speaker_kind": "person",
+    "source": "",
     "sentence": "Global sea level rose by about 20 centimetres between 1900 and 2018, she said.",
     "sentence_start": 312,
     "sentence_end": 392,

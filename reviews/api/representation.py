@@ -112,6 +112,8 @@ CLAIM = Shape(
         Field("text", "claim__text", serializers.CharField),
         Field("self_contained_text", "claim__self_contained_text", serializers.CharField),
         Field("speaker", "claim__speaker", serializers.CharField),
+        Field("speaker_kind", "claim__speaker_kind", serializers.CharField),
+        Field("source", "claim__source", serializers.CharField),
         Field("sentence", "claim__sentence", serializers.CharField),
         Field("sentence_start", "claim__sentence_start", serializers.IntegerField),
         Field("sentence_end", "claim__sentence_end", serializers.IntegerField),

@@ -19,6 +19,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from claims.services.feedback import checkworthiness_label_from_verdict
 from claims.services.matching import match_candidates_changed
 from core.errors import ApplicationError
 from reviews import roles
@@ -108,6 +109,7 @@ def review_item_update(
     decided = new_verdict != item.verdict or new_explanation != item.explanation
     # A claim with a verdict is one that new claims are matched with (selectors.claims_reviewed).
     reviewed_changed = (new_verdict is None) != (item.verdict is None)
+    verdict_changed = new_verdict != item.verdict
     moving = status is not None and status != item.status
     if decided and not (moving and item.status.is_published):
         ensure_not_locked(item, "verdict and explanation")
@@ -143,6 +145,14 @@ def review_item_update(
     log(item, user, verb, changes)
     if reviewed_changed:
         match_candidates_changed(claim_ids=[item.claim_id])
+    if verdict_changed:  # every decision is a label the check-worthiness model learns from
+        checkworthiness_label_from_verdict(
+            claim_id=item.claim_id,
+            checkworthy=None
+            if new_verdict is None
+            else new_verdict.slug != Verdict.NOT_CHECKWORTHY,
+            user=user,
+        )
     if verb in ("published", "reopened"):
         event = publication_event_for(claim_id=item.claim_id, publishing=verb == "published")
         publication_change_record(claim_id=item.claim_id, event=event)

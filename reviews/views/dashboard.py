@@ -1,4 +1,4 @@
-"""The dashboard: backlog, throughput and verdicts at a glance."""
+"""The dashboard: backlog, throughput, verdicts and queue precision at a glance."""
 
 from __future__ import annotations
 
@@ -53,4 +53,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             _bars([(v.name, n, f"verdict-{v.slug}", "") for v, n in stats.verdicts]),
         ),
     ]
-    return render(request, "reviews/dashboard.html", {"stats": stats, "charts": charts})
+    period = "day" if request.GET.get("precision") == "day" else "week"
+    precision = [
+        {
+            "period": row.period,
+            "version": row.version or "(unrecorded)",
+            "pct": round(100 * row.precision),
+            "kept": row.kept,
+            "decided": row.decided,
+        }
+        for row in selectors.queue_precision(period=period)
+    ]
+    return render(
+        request,
+        "reviews/dashboard.html",
+        {"stats": stats, "charts": charts, "precision": precision, "precision_period": period},
+    )

@@ -33,6 +33,7 @@ class ClaimFactory(factory.django.DjangoModelFactory[Claim]):
     sentence_start = 17
     sentence_end = 17 + len(SENTENCE)
     speaker = "Dr Jane Smith"
+    speaker_kind = Claim.SpeakerKind.PERSON
     checkworthiness = 0.8
     claim_type = Claim.ClaimType.STATISTIC
     fingerprint = factory.Sequence(lambda n: f"{n:064x}")

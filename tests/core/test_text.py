@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.errors import ApplicationError
 from core.text import (
@@ -8,6 +10,7 @@ from core.text import (
     extract_from_html,
     extract_from_text,
     looks_like_html,
+    offset_in_input,
 )
 
 
@@ -96,3 +99,23 @@ def test_plain_text_masthead_byline_and_no_lost_paragraphs():
 )
 def test_balance_quotes_drops_only_a_mark_that_pairs_with_nothing(text, title):
     assert balance_quotes(text) == title
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["\r\n", "\r", "\n", " ", "Headline", "By Ann", "é", "東京", "Body. ", "x"]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_plain_text_offsets_map_back_to_the_input_as_given(raw):
+    """`extract_from_text` drops the headline and turns line ends into "\\n"; the map puts
+    every offset of its text back on the same character of the input."""
+    page = extract_from_text(raw)
+    to_input = offset_in_input(raw, text_start=page.text_start)
+    for start in range(len(page.text) + 1):
+        for end in range(start, len(page.text) + 1):
+            given = raw[to_input(start) : to_input(end)]
+            assert given.replace("\r\n", "\n").replace("\r", "\n") == page.text[start:end]

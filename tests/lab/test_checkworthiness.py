@@ -30,6 +30,26 @@ def test_evaluate_command_json_contract(shared_data, tmp_path):
     assert result["f1"] > 0.7  # the full dev file gives 0.88; a slice should not collapse
 
 
+def test_evaluate_with_rules_scores_as_the_engine_does(tmp_path, db):
+    data = tmp_path / "framed.tsv"
+    data.write_text(
+        "Sentence_id\tText\tclass_label\n"
+        # A premise inside a question counts for its sentence; a personal view is capped; a
+        # named speaker's reported statement is lifted.
+        "1\tGiven that the 2015 budget was never passed, how can we trust them?\tYes\n"
+        "2\tIvan Petrov, a former soldier, firmly believes the West will tire of this war.\tNo\n"
+        "3\tAnna Berg emphasized that Sweden will not send troops to the region.\tYes\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command(
+        "evaluate_checkworthiness", "--data", str(data), "--with-rules", "--json", stdout=out
+    )
+    result = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert result["with_rules"] is True
+    assert (result["precision"], result["recall"]) == (1.0, 1.0)
+
+
 def test_evaluate_command_refuses_bad_files(tmp_path, db):
     bad = tmp_path / "bad.tsv"
     bad.write_text("Sentence_id\tText\tclass_label\n1\tSome text\tMaybe\n")

@@ -194,6 +194,24 @@ def test_article_page_highlights_claims_and_lists_sentences(logged_in, workflow)
     assert f'href="/?article={article.pk}"' in body
 
 
+def test_article_page_highlights_a_premise_at_its_offsets(submit, logged_in):
+    text = (
+        "Trust in the council\r\n"
+        "Given that the 2015 budget was never passed, how can we trust them?\r\n"
+        "The council met 12 times in 2024, the clerk's office reported."
+    )
+    submit({"text": text})
+    article = Article.objects.get()
+    premise = article.claims.get(text="the 2015 budget was never passed")
+    assert article.text[premise.sentence_start : premise.sentence_end] == premise.sentence
+    item = ReviewItem.objects.get(claim=premise)
+    body = logged_in.get(f"/articles/{article.pk}/").content.decode()
+    assert (
+        f'Given that <a class="claim-hl" href="/claims/{item.pk}/" title="Claim #{premise.pk}">'
+        "<mark>the 2015 budget was never passed</mark></a>, how can we trust them?"
+    ) in body
+
+
 def test_article_text_is_escaped(logged_in, workflow):
     text = 'Intro <script>alert(1)</script>. "<b>Bold</b>" claim here. End.'
     article = ArticleFactory.create(text=text)

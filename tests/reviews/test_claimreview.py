@@ -109,6 +109,30 @@ def test_the_checker_catches_wrong_terms():
     assert "appearance is not a property of ['Rating']" in problems
 
 
+@pytest.mark.parametrize(
+    ("speaker", "kind", "outlet", "author"),
+    [
+        ("Dr Jane Smith", "person", "Gazette", {"@type": "Person", "name": "Dr Jane Smith"}),
+        ("NASA", "organization", "Gazette", {"@type": "Organization", "name": "NASA"}),
+        ("a police spokesman", "", "Gazette", None),  # unknown: left out, not guessed
+        ("", "", "Gazette", {"@type": "Organization", "name": "Gazette"}),  # the outlet's own
+        ("", "", "", None),
+    ],
+)
+def test_the_claim_author_is_a_person_an_organization_or_left_out(
+    workflow, user, editor, speaker, kind, outlet, author
+):
+    item = ReviewItemFactory.create(
+        claim__speaker=speaker,
+        claim__speaker_kind=kind,
+        claim__source="a study by NASA",
+        claim__article__outlet=outlet,
+    )
+    reviewed = claimreview(publish(item, checker=user, editor=editor, verdict="true"))
+    assert reviewed["itemReviewed"].get("author") == author
+    assert schema_problems(reviewed) == []
+
+
 def test_verdicts_off_the_scale_publish_only_their_name(workflow, user, editor):
     item = publish(ReviewItemFactory.create(), checker=user, editor=editor, verdict="unproven")
     rating = claimreview(item)["reviewRating"]

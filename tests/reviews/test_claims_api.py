@@ -28,6 +28,11 @@ def test_public_clients_see_published_claims_only_and_no_internals(published, ke
     body = key_client("claims:read").get("/api/v1/claims").json()
     assert [c["id"] for c in body["results"]] == [published.claim_id]
     claim = body["results"][0]
+    assert (claim["speaker"], claim["speaker_kind"], claim["source"]) == (
+        "Dr Jane Smith",
+        "person",
+        "",
+    )
     assert claim["verdict"]["slug"] == "false"
     assert claim["verdict"]["rating_value"] == 1
     assert claim["citations"][0]["url"] == "https://www.ipcc.ch/"

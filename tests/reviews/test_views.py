@@ -49,10 +49,11 @@ def test_queue_filters_by_status(logged_in, workflow):
 
 
 def test_claim_page_highlights_sentence_and_saves_review(logged_in, workflow):
-    item = ReviewItemFactory.create()
+    item = ReviewItemFactory.create(claim__source="a study by NASA")
     page = logged_in.get(f"/claims/{item.pk}/")
     assert page.status_code == 200
     assert b"<mark>Global sea level rose" in page.content
+    assert b"source: a study by NASA" in page.content
     response = logged_in.post(
         f"/claims/{item.pk}/",
         {

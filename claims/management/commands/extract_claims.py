@@ -1,4 +1,6 @@
-"""`manage.py extract_claims PATH [--json]`: the claim engine on one file; writes nothing."""
+"""`manage.py extract_claims PATH [--json] [--text]`: the claim engine on one file; writes
+nothing. `start`/`end` index the input as given: a plain-text file's own characters (headline
+line and "\r\n" line ends included), or for HTML the extracted text that `--text` prints."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.extraction import get_extractor
+from claims.extraction import ScoredSentence, get_extractor
 from core.errors import ApplicationError
 from core.text import (
     decode_bytes,
@@ -17,6 +19,7 @@ from core.text import (
     extract_from_html,
     extract_from_text,
     looks_like_html,
+    offset_in_input,
 )
 
 
@@ -27,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
         parser.add_argument(
             "--json", action="store_true", help="One JSON object per considered sentence."
+        )
+        parser.add_argument(
+            "--text",
+            action="store_true",
+            help="Print only the text that start/end index (for HTML, the extracted text).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,10 +47,16 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc.message}") from exc
         is_html = path.suffix.lower() in {".html", ".htm"} or looks_like_html(body)
         page = extract_from_html(body) if is_html else extract_from_text(body)
+        indexed = page.text if is_html else body
+        if options["text"]:
+            self.stdout.write(indexed, ending="")
+            return
         language = page.language or detect_language(page.text)
         sentences = get_extractor().extract(
             page.text, author=page.byline, outlet=page.outlet, language=language
         )
+        if not is_html:
+            sentences = _in_input(sentences, body, text_start=page.text_start)
         if options["json"]:
             for sentence in sentences:
                 record = dataclasses.asdict(sentence)
@@ -57,8 +71,23 @@ class Command(BaseCommand):
         )
         for claim in claims:
             who = claim.speaker or "unattributed"
+            if claim.source:
+                who += f" (source: {claim.source})"
             self.stdout.write(
                 f"\n[{claim.score:.2f}] {claim.self_contained_text}\n"
                 f"    {claim.claim_type} · {who}{' (quote)' if claim.is_quote else ''}"
                 f" · chars {claim.start}-{claim.end}"
             )
+
+
+def _in_input(
+    sentences: list[ScoredSentence], body: str, *, text_start: int
+) -> list[ScoredSentence]:
+    """The sentences with offsets, and the text they span, taken from the file as given."""
+    to_input = offset_in_input(body, text_start=text_start)
+    moved = []
+    for s in sentences:
+        start, end = to_input(s.start), to_input(s.end)
+        span = body[start:end]
+        moved.append(dataclasses.replace(s, start=start, end=end, sentence=span, text=span))
+    return moved

@@ -2,16 +2,26 @@
 
 from datetime import timedelta
 
-from config.settings.common import env
+from config.settings.common import BASE_DIR, env
 
 # --- Pipeline -------------------------------------------------------------------------------
 # Sentences scoring at least this are stored as claims (issue #4 replaces the scorer).
 CLAIMDESK_CHECKWORTHY_THRESHOLD = env.float("CLAIMDESK_CHECKWORTHY_THRESHOLD", default=0.5)
-# Which check-worthiness scorer: `transformer` (best dev F1, fast enough on one core),
-# `cascade` (the linear model, re-scored near the threshold by the transformer) or `linear`
-# (README, "Check-worthiness model").
-CLAIMDESK_CHECKWORTHINESS_BACKEND = env.str(
-    "CLAIMDESK_CHECKWORTHINESS_BACKEND", default="transformer"
+# Which check-worthiness scorer (README, "Check-worthiness model"): `cascade` (the active
+# linear model, re-scored near the threshold by the transformer: as good as the transformer
+# on dev, faster, and reviewer feedback retrains the linear model), `transformer` or `linear`.
+CLAIMDESK_CHECKWORTHINESS_BACKEND = env.str("CLAIMDESK_CHECKWORTHINESS_BACKEND", default="cascade")
+# A process re-reads which check-worthiness model version is active at most this often (one
+# indexed read), so an activation reaches every worker within it, without a restart.
+CLAIMDESK_CHECKWORTHINESS_RECHECK_S = env.float("CLAIMDESK_CHECKWORTHINESS_RECHECK_S", default=30.0)
+# Reviewers teach the model (README, "Reviewers teach the model"): the beat task retrains the
+# linear model once this many reviewer labels are new or changed since the last version.
+CLAIMDESK_FEEDBACK_RETRAIN_AFTER = env.int("CLAIMDESK_FEEDBACK_RETRAIN_AFTER", default=200)
+# What retraining adds the labels to: CT24 train where ../shared is, else a path of your own
+# in the same TSV format; without one it trains on the labels alone (README).
+CLAIMDESK_FEEDBACK_BASE_DATA = env.path(
+    "CLAIMDESK_FEEDBACK_BASE_DATA",
+    default=BASE_DIR.parent / "shared" / "data" / "checkworthiness" / "ct24_english_train.tsv",
 )
 CLAIMDESK_EVIDENCE_PER_CLAIM = env.int("CLAIMDESK_EVIDENCE_PER_CLAIM", default=5)
 # Claims whose evidence one task gathers, one after the other, each under its own lease and

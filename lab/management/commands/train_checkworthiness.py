@@ -1,5 +1,7 @@
-"""`manage.py train_checkworthiness [--backend linear|transformer]`: rebuild a shipped
-check-worthiness model (the linear one by default, deterministic)."""
+"""`manage.py train_checkworthiness [--backend linear|transformer|cascade]`: rebuild a shipped
+check-worthiness model (the linear one by default, deterministic); with `--with-feedback`,
+train a new linear version on the reviewers' labels too, stored in the database and
+activated only if it is not worse (lab/feedback.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from tqdm import tqdm
 from claims.extraction import transformer
 from claims.extraction.checkworthiness import CARD_PATH, MODEL_PATH, CheckworthinessModel
 from lab.checkworthiness import save, save_card, train
+from lab.feedback import NothingToTrainOn, checkworthiness_retrain
 
 SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "checkworthiness"
 
@@ -40,6 +43,12 @@ class Command(BaseCommand):
             help="linear: the .skops file; transformer: the folder for the ONNX model, "
             "tokenizer and card (default: the shipped ones)",
         )
+        parser.add_argument(
+            "--with-feedback",
+            action="store_true",
+            help="Add the reviewers' labels; store the result as a model version in the "
+            "database (not --out) and activate it if it is not worse than the active one.",
+        )
         transformer_options = parser.add_argument_group("transformer backend")
         transformer_options.add_argument(
             "--device", choices=["auto", "cpu", "cuda"], default="auto"
@@ -58,6 +67,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["with_feedback"]:
+            self._with_feedback(options["train"], options["seed"])
+            return
         if options["backend"] == "cascade":
             self._cascade(options)
             return
@@ -151,3 +163,23 @@ class Command(BaseCommand):
         )
         save_card({**card, **choices}, card_path)
         self.stdout.write(json.dumps(choices))
+
+    def _with_feedback(self, train_path: Path, seed: int) -> None:
+        if not train_path.exists():
+            self.stderr.write(
+                f"No base set at {train_path}: training on the newsroom's labels alone."
+            )
+        try:
+            outcome = checkworthiness_retrain(
+                base_path=train_path, seed=seed, progress=lambda m: self.stderr.write(m)
+            )
+        except NothingToTrainOn as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Trained on: {outcome.trained_on}")
+        version = outcome.version
+        if version is None:
+            return
+        self.stdout.write(json.dumps({"heldout": outcome.card["heldout"]}))
+        self.stdout.write(json.dumps({"compared_with": outcome.card["compared_with"]}))
+        verdict = "activated" if version.is_active else "stored inactive (worse on held-out)"
+        self.stdout.write(f"{version.name}: {verdict}")

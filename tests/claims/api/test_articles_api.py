@@ -28,6 +28,39 @@ def test_status_resource_shows_progress(api_client, workflow, django_capture_on_
     assert body["claims_total"] == body["claims_with_evidence"] == 1
 
 
+def test_claim_offsets_in_the_api_index_the_stored_article_text(
+    api_client, workflow, django_capture_on_commit_callbacks
+):
+    text = (
+        "Kyiv talks\r\nGiven that the 2015 budget was never passed, how can we trust them?\r\n"
+        "Café owners in Zürich said prices rose 12 percent in 2023, the chamber reported."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api_client.post(URL, {"text": text}, format="json")
+    article = Article.objects.get(pk=created.json()["id"])
+    claims = [api_client.get(f"/api/v1/claims/{c.pk}").json() for c in article.claims.all()]
+    assert "the 2015 budget was never passed" in [c["sentence"] for c in claims]
+    for claim in claims:
+        assert article.text[claim["sentence_start"] : claim["sentence_end"]] == claim["sentence"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("the level of the sea keeps rising along the coast " * 100_000, id="5MB"),
+        pytest.param("Le niveau de la mer a augmenté de 20 centimètres depuis 1900.", id="fr"),
+    ],
+)
+def test_hard_texts_are_accepted_and_end_ready_not_500(
+    api_client, workflow, django_capture_on_commit_callbacks, text
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api_client.post(URL, {"text": text}, format="json")
+    assert created.status_code == 202
+    body = api_client.get(created["Location"]).json()
+    assert (body["state"], body["claims_total"]) == ("ready", 0)
+
+
 def test_duplicate_submission_returns_existing_article(api_client):
     first = api_client.post(URL, {"text": TEXT}, format="json")
     second = api_client.post(URL, {"text": TEXT + "  "}, format="json")

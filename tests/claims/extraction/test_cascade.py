@@ -3,8 +3,14 @@
 import numpy as np
 import pytest
 
+from claims.extraction.active import active_checkworthiness_model
 from claims.extraction.cascade import CascadeConfig, CascadeModel, cascade_scores
-from claims.extraction.engine import ClaimEngine, checkworthiness_scorer, get_extractor
+from claims.extraction.engine import (
+    ClaimEngine,
+    checkworthiness_scorer,
+    get_extractor,
+    resolve_scorer,
+)
 from claims.extraction.transformer import TransformerCheckworthiness
 
 
@@ -69,24 +75,29 @@ def test_non_english_text_never_reaches_the_english_scorer():
 
 @pytest.mark.parametrize(
     ("backend", "kind"),
-    [("linear", "tfidf-lr/"), ("transformer", "minilm-l6-ft-int8/"), ("cascade", "cascade(")],
+    [
+        ("linear", "{linear}"),
+        ("transformer", "minilm-l6-ft-int8/"),
+        ("cascade", "cascade({linear}+"),
+    ],
 )
-def test_backend_setting_picks_the_scorer(settings, backend, kind):
+def test_backend_setting_picks_the_scorer(settings, db, backend, kind):
     settings.CLAIMDESK_CHECKWORTHINESS_BACKEND = backend
+    linear = active_checkworthiness_model().version
     get_extractor.cache_clear()
     try:
         engine = get_extractor()
         assert isinstance(engine, ClaimEngine)
-        assert engine.model.version.startswith(kind)
-        # Whatever the backend, non-English text goes to the linear model.
-        assert engine.non_english.version.startswith("tfidf-lr/")
+        assert engine.model.version.startswith(kind.format(linear=linear))
+        # Whatever the backend, non-English text goes to the (active) linear model.
+        assert engine.non_english.version == linear
     finally:
         get_extractor.cache_clear()
 
 
 def test_cascade_builds_around_any_linear_model():
     linear = FixedScorer("custom-linear/1", default=0.5)
-    scorer = checkworthiness_scorer("cascade", linear)
+    scorer = resolve_scorer(checkworthiness_scorer("cascade", linear))
     assert isinstance(scorer, CascadeModel)
     assert scorer.linear is linear
     assert isinstance(scorer.transformer, TransformerCheckworthiness)

@@ -44,8 +44,36 @@ def test_every_sentence_is_considered_with_exact_offsets(engine):
     assert by_text["By Sam Reporter"].reason == "boilerplate"
     assert not by_text["By Sam Reporter"].check_worthy
     assert by_text["Will the ice ever co"].reason == "question"
-    assert by_text["I think we should al"].reason == "opinion"
+    assert by_text["I think we should al"].reason == "personal view"
     assert not any(s.check_worthy for s in sentences if s.reason)
+
+
+def test_an_embedded_premise_is_its_own_claim_with_its_own_offsets(engine):
+    text = (
+        "The council met on Monday. "
+        "Given that the 2015 budget was never passed, how can we trust them?"
+    )
+    question, premise = engine.extract(text, language="en")[1:]
+    assert (question.reason, question.check_worthy) == ("question", False)
+    assert premise.text == premise.sentence == "the 2015 budget was never passed"
+    assert text[premise.start : premise.end] == premise.text
+    assert premise.start == text.index("the 2015 budget")
+    assert question.start < premise.start < premise.end < question.end
+    assert premise.check_worthy
+    assert premise.reason == "premise (question)"
+    assert premise.self_contained_text == "The 2015 budget was never passed"
+
+
+def test_reported_statements_by_named_speakers_become_claims(engine):
+    text = (
+        "Anna Berg emphasized that Sweden will not send troops to the region. "
+        "Ivan Petrov, a former soldier, firmly believes: "
+        '"This war will end only when the West gets tired of it."'
+    )
+    reported, belief = engine.extract(text, language="en")
+    assert reported.check_worthy
+    assert reported.reason in {"", "reported statement by a named speaker"}
+    assert (belief.reason, belief.check_worthy) == ("personal view", False)
 
 
 def test_empty_and_blank_text(engine):
@@ -53,9 +81,13 @@ def test_empty_and_blank_text(engine):
     assert engine.extract(" \n\n\t ") == []
 
 
-def test_one_enormous_paragraph_without_punctuation(engine):
-    text = "the level of the sea keeps rising along the coast " * 20_000  # ~1 MB
-    (only,) = engine.extract(text)
+def test_five_megabytes_without_punctuation_is_one_run_on(engine):
+    text = "the level of the sea keeps rising along the coast " * 100_000  # 5 MB
+    started = time.perf_counter()
+    (only,) = engine.extract(text, language="en")
+    # The time is printed, not asserted: the machine is shared. Linear work takes seconds;
+    # a quadratic step would take hours.
+    print(f"5 MB without punctuation: {time.perf_counter() - started:.1f} s")  # noqa: T201
     assert only.reason == "too long to be one claim"
     assert not only.check_worthy
     assert (only.start, only.end) == (0, len(text.rstrip()))
@@ -69,9 +101,9 @@ def test_five_megabytes_of_text(engine):
     text = paragraph * (5_000_000 // len(paragraph))
     started = time.perf_counter()
     sentences = engine.extract(text)
+    print(f"5 MB of short sentences: {time.perf_counter() - started:.1f} s")  # noqa: T201
     assert len(sentences) == 2 * (5_000_000 // len(paragraph))
     assert sentences[-1].end <= len(text)
-    assert time.perf_counter() - started < 600  # a generous bound: it finishes, it does not hang
 
 
 def test_mixed_scripts_do_not_crash(engine):
@@ -97,6 +129,9 @@ def test_non_english_article_is_flagged(engine):
     sentences = engine.extract(text, language=language)
     assert len(sentences) == 2
     assert all("trained on English" in s.reason for s in sentences)
+    # The score is shown but not trusted: nothing is queued until a reviewer promotes it.
+    assert all(s.score >= 0 for s in sentences)
+    assert not any(s.check_worthy for s in sentences)
 
 
 def test_html_with_scripts_styles_and_comments(engine):

@@ -38,8 +38,10 @@ def test_text_article_goes_all_the_way_to_the_queue(workflow, library, run_tasks
         assert claim.evidence_state == Claim.EvidenceState.DONE
     quote = next(c for c in claims if "doubled" in c.text)
     assert quote.speaker == "Dr. Jane Smith"
+    assert quote.speaker_kind == Claim.SpeakerKind.PERSON
     assert quote.is_quote
     sea_claim = next(c for c in claims if "20 centimetres" in c.text)
+    assert (sea_claim.speaker, sea_claim.speaker_kind) == ("IPCC", "organization")
     assert sea_claim.evidence.filter(snippet__contains="15–25 cm").exists()
     assert ReviewItem.objects.filter(claim__article=article).count() == len(claims)
     assert Activity.objects.filter(claim__article=article, verb="queued").count() == len(claims)
@@ -149,6 +151,55 @@ def test_article_without_text_fails_clearly(workflow, run_tasks):
     article.refresh_from_db()
     assert article.state == Article.State.FAILED
     assert article.last_error == "No article text could be extracted."
+
+
+OFFSETS_ARTICLE = (
+    "Kyiv ready to resume grain exports\r\nBy Ann Lee\r\n\r\n"
+    "Dmytro Kuleba, the country's foreign minister, told CNN that Ukraine is prepared to "
+    "resume grain exports.\r\n"
+    "Given that the 2015 budget was never passed, how can we trust them?\r\n"
+    "Café owners in Zürich said prices rose 12 percent in 2023 (東京 saw 4 percent).\r\n"
+)
+
+
+def test_stored_offsets_index_the_stored_text_for_every_claim(workflow, library, run_tasks):
+    article, _ = run_tasks(article_submit, text=OFFSETS_ARTICLE)
+    article.refresh_from_db()
+    assert article.state == Article.State.READY
+    claims = list(article.claims.all())
+    assert len(claims) >= 3
+    for claim in claims:
+        assert article.text[claim.sentence_start : claim.sentence_end] == claim.sentence
+    premise = next(c for c in claims if c.text == "the 2015 budget was never passed")
+    assert premise.sentence == premise.text
+    sentences = {s.start: s for s in article.sentences.all()}
+    assert sentences[premise.sentence_start].claim_id == premise.pk
+    assert sentences[premise.sentence_start].reason == "premise (question)"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        pytest.param(
+            "the level of the sea keeps rising along the coast " * 100_000,
+            "too long to be one claim",
+            id="5MB-without-punctuation",
+        ),
+        pytest.param(
+            "Le niveau de la mer a augmenté de 20 centimètres depuis 1900, selon le GIEC. "
+            "La banquise arctique a perdu 13 % de sa surface par décennie.",
+            "language 'fr': the model is trained on English; its score is not trusted",
+            id="french",
+        ),
+    ],
+)
+def test_bad_input_ends_ready_with_every_sentence_explained(workflow, run_tasks, text, reason):
+    article, _ = run_tasks(article_submit, text=text)
+    article.refresh_from_db()
+    assert article.state == Article.State.READY
+    assert article.claims_total == 0
+    reasons = {s.reason for s in article.sentences.all()}
+    assert reasons == {reason[:100]}
 
 
 def test_provider_outage_degrades_gracefully(workflow, library, run_tasks, monkeypatch):
