@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run dev prepare test test-sqlite test-postgres lint format bench migrations clean chromium contract
+.PHONY: run dev prepare test test-sqlite test-postgres lint format bench migrations clean chromium test-tools contract
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,11 +75,19 @@ chromium:
 		  apt-get install -y -q chromium chromium-driver >/dev/null || \
 		  { apt-get update -q && apt-get install -y -q chromium chromium-driver >/dev/null; }; }
 
-test-sqlite: $(VENV)/.dev-deps chromium
+# wrk drives the API benchmark's smoke run (tests/benchmarks), which fails without it where CI
+# is set.
+test-tools: chromium
+	@command -v wrk >/dev/null || \
+		{ echo "Installing wrk for the API benchmark"; \
+		  apt-get install -y -q wrk >/dev/null || \
+		  { apt-get update -q && apt-get install -y -q wrk >/dev/null; }; }
+
+test-sqlite: $(VENV)/.dev-deps test-tools
 	@echo "== tests on SQLite (embedded default) =="
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: $(VENV)/.dev-deps chromium
+test-postgres: $(VENV)/.dev-deps test-tools
 	@echo "== tests on PostgreSQL + Redis =="
 	@$(BIN)/python -m tests.services_check "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)

@@ -72,6 +72,10 @@ FRESH_LIMIT = 1000
 _STREAM_SHARE = 0.5
 _FETCH_CHUNK = 2000
 _BATCH = 10_000
+# Up to this many vectors a search compares every one (usearch's exact scan of the mapped
+# file, about 1 ms per 20,000 vectors on one core): perfect recall, and answers that do not
+# depend on how the graph happened to be built. Above it the HNSW graph answers.
+EXACT_UP_TO = 20_000
 
 
 class AnnIndexUnavailableError(RuntimeError):
@@ -175,11 +179,12 @@ def new_index(dimensions: int, hnsw: HnswParams = HnswParams()) -> Index:
     )
 
 
-def index_search(index: Index, vector: Vectors, *, limit: int) -> Hits:
-    """(key, cosine) pairs, best first."""
+def index_search(index: Index, vector: Vectors, *, limit: int, exact: bool = False) -> Hits:
+    """(key, cosine) pairs, best first; `exact` compares every vector instead of walking the
+    graph."""
     if len(index) == 0 or limit <= 0:
         return []
-    matches = index.search(vector, min(limit, len(index)))
+    matches = index.search(vector, min(limit, len(index)), exact=exact)
     return [
         (int(key), round(1.0 - float(distance), 4))
         for key, distance in zip(matches.keys, matches.distances, strict=True)
@@ -229,6 +234,7 @@ class AnnIndex:
         changed_at: str,
         settings: Callable[[], AnnSettings],
         hnsw: HnswParams = HnswParams(),
+        exact_up_to: int = EXACT_UP_TO,
     ) -> None:
         if kind in _registry:
             raise ValueError(f"An ANN index of kind {kind!r} is already declared.")
@@ -239,6 +245,7 @@ class AnnIndex:
         self._key, self._vector, self._changed_at = key, vector, changed_at
         self._settings = settings
         self.hnsw = hnsw
+        self.exact_up_to = exact_up_to
         self._view_lock = threading.Lock()
         self._view: _View | None = None
         self._view_stamps: tuple[_Stamp | None, _Stamp | None] | None = None
@@ -447,6 +454,11 @@ class AnnIndex:
             raise AnnIndexUnavailableError(f"No usable ANN index {self.kind} in {paths.index}")
         return view
 
+    def loaded(self) -> Index:
+        """The graph this process searches (built first if need be): for benchmarks and
+        diagnostics that measure it apart from the database."""
+        return self._usable_view().index
+
     def search(self, vector: Vectors, *, limit: int) -> Hits:
         """The `limit` nearest keys with their cosines, best first: the file's, and those
         written since its refresh (scored exactly). May name keys gone since the refresh."""
@@ -465,7 +477,9 @@ class AnnIndex:
     def _lookup(self, vector: Vectors, *, limit: int) -> tuple[Hits, Keys]:
         """The file's nearest hits and the fresh keys it lacks; noticing the file behind."""
         view = self._usable_view()
-        hits = index_search(view.index, vector, limit=limit)
+        hits = index_search(
+            view.index, vector, limit=limit, exact=len(view.index) <= self.exact_up_to
+        )
         missing, overflow = self._fresh_missing(view)
         self._maybe_catch_up(view, behind=overflow or bool(len(missing)))
         return hits, missing

@@ -54,6 +54,17 @@ def _extraction_check(figures: Figures) -> None:
     assert figures["engine_sentences_per_s"] > 0
 
 
+def _matching_check(figures: Figures) -> None:
+    assert figures["claims"] == 3020
+    assert figures["synthetic_vectors"] == 3020 - 300
+    assert figures["index_search"] == "hnsw"  # the graph, not the scan small indexes get
+    assert figures["index_size"] == 3000  # the 20 reviewed later are found by freshness
+    assert figures["index_refresh_added"] == 20
+    assert figures["recall_at_1"] >= 0.99
+    assert figures["brute_force_queries"] == figures["queries"] == 40
+    assert 0 < figures["match_p50_ms"] <= figures["match_p95_ms"]
+
+
 @dataclass(frozen=True)
 class Benchmark:
     module: str
@@ -78,6 +89,15 @@ BENCHMARKS = (
         postgres=False,
         shared_data=True,
         check=_extraction_check,
+    ),
+    Benchmark(
+        "benchmarks.matching",
+        (
+            *("--claims", "3000", "--queries", "40", "--real", "300", "--fresh", "20"),
+            *("--exact-up-to", "0"),
+        ),
+        shared_data=True,
+        check=_matching_check,
     ),
     Benchmark("benchmarks.queue", ("--claims", "200", "--reviewers", "2", "--seconds", "2")),
     Benchmark(
@@ -128,7 +148,7 @@ def test_tiny_run_reports_every_documented_figure(
     data_args: tuple[str, ...] = ()
     if bench.shared_data:
         folder: Path = request.getfixturevalue("shared_data")
-        if bench.module == "benchmarks.retrieval":
+        if bench.module in ("benchmarks.retrieval", "benchmarks.matching"):
             data_args = ("--data", str(folder))
     name = f"{bench.module.replace('.', '_')}_t{os.getpid()}"
     own: tuple[str, ...] = ("--database-name", name) if bench.postgres else ()

@@ -270,3 +270,36 @@ def test_the_command_builds_every_index_of_the_machine(db, index_dir):
     assert {"passages.usearch", "claims.usearch"} <= {p.name for p in index_dir.iterdir()}
     call_command("refresh_ann_indexes", "--rebuild", stdout=out)
     assert out.getvalue().splitlines()[-2] == "passages: 3 vectors (3 added, 0 removed, rebuilt)"
+
+
+def _best_cosines(vectors: Vectors, query: Vectors, count: int) -> Vectors:
+    cosines: Vectors = np.sort(vectors @ query)[::-1][:count]
+    return cosines
+
+
+def test_a_small_index_compares_every_vector(db, monkeypatch):
+    """Up to EXACT_UP_TO vectors a search is a scan: the nearest keys found by comparing every
+    vector, whatever the graph looks like (the file holds float16, so two keys a rounding error
+    apart may swap). Evenly spread random vectors are HNSW's worst case, so a graph walk with a
+    short candidate list misses some of them."""
+    vectors = _unit(2000)
+    ids = _add(vectors)
+    by_id = dict(zip(ids, vectors, strict=True))
+    passage_index_refresh()
+    queries = _unit(30)
+
+    def found(query: Vectors) -> Vectors:
+        keys = [key for key, _ in passage_index.search(query, limit=10)]
+        return np.array([by_id[key] @ query for key in keys])
+
+    for query in queries:
+        assert found(query) == pytest.approx(_best_cosines(vectors, query, 10), abs=2e-3)
+
+    monkeypatch.setattr(passage_index, "exact_up_to", 0)
+    # A short candidate list: the graph misses some.
+    passage_index.loaded().expansion_search = 10  # type: ignore[misc]
+    missed = [
+        not np.allclose(found(query), _best_cosines(vectors, query, 10), atol=2e-3)
+        for query in queries
+    ]
+    assert any(missed)
