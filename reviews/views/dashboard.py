@@ -54,18 +54,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
     ]
     period = "day" if request.GET.get("precision") == "day" else "week"
-    precision = [
-        {
-            "period": row.period,
-            "version": row.version or "(unrecorded)",
-            "pct": round(100 * row.precision),
-            "kept": row.kept,
-            "decided": row.decided,
-        }
-        for row in selectors.queue_precision(period=period)
-    ]
+    # One bar chart per model version (version names are long: a heading, not a row label),
+    # its rows the periods in order.
+    precision: dict[str, list[dict[str, object]]] = {}
+    for row in selectors.queue_precision(period=period):
+        precision.setdefault(row.version or "(unrecorded)", []).append(
+            {
+                "period": row.period,
+                "pct": round(100 * row.precision),
+                "kept": row.kept,
+                "decided": row.decided,
+            }
+        )
     return render(
         request,
         "reviews/dashboard.html",
-        {"stats": stats, "charts": charts, "precision": precision, "precision_period": period},
+        {
+            "stats": stats,
+            "charts": charts,
+            "precision": list(precision.items()),
+            "precision_period": period,
+        },
     )

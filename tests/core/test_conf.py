@@ -112,6 +112,7 @@ def test_every_app_is_installed_once_and_beat_runs_every_sweeper():
         "claims.pipeline_sweep_stuck",
         "reviews.leases_expire",
         "webhooks.deliveries_resume_stalled",
+        "lab.checkworthiness_retrain",
     }
     assert django_settings.CELERY_TASK_ROUTES == {
         "webhooks.*": {"queue": django_settings.CLAIMDESK_WEBHOOK_QUEUE}
