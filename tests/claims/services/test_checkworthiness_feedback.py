@@ -101,24 +101,13 @@ PERCENT = (
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a service as if its transaction committed (the model cache is reset on commit)."""
-
-    def run(service, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return service(**kwargs)
-
-    return run
-
-
-@pytest.fixture
-def trained(committed):
+def trained(run_tasks):
     """A stored version, fitted on PERCENT, with the given held-out scores."""
 
     def train(*, f1: float, active_f1: float) -> CheckworthinessModelVersion:
         version = checkworthiness_training_start()
         assert version is not None
-        stored: CheckworthinessModelVersion = committed(
+        stored: CheckworthinessModelVersion = run_tasks(
             checkworthiness_training_finish,
             version_id=version.pk,
             artifact=dump_model_bytes(build_pipeline(0).fit(*PERCENT)),
@@ -143,14 +132,14 @@ def test_a_worse_candidate_is_stored_but_not_activated_and_a_tie_is(trained):
 
 
 @pytest.mark.django_db
-def test_any_version_can_be_reactivated_and_only_one_is_ever_active(trained, committed):
+def test_any_version_can_be_reactivated_and_only_one_is_ever_active(trained, run_tasks):
     first = trained(f1=0.8, active_f1=0.7)
     second = trained(f1=0.9, active_f1=0.8)
     assert list(CheckworthinessModelVersion.objects.filter(is_active=True)) == [second]
-    committed(checkworthiness_version_activate, version_id=first.pk)
+    run_tasks(checkworthiness_version_activate, version_id=first.pk)
     assert list(CheckworthinessModelVersion.objects.filter(is_active=True)) == [first]
     assert active_checkworthiness_model().version == first.name
-    committed(checkworthiness_version_activate, version_id=None)
+    run_tasks(checkworthiness_version_activate, version_id=None)
     assert active_checkworthiness_model().version == SHIPPED_VERSION
     with pytest.raises(IntegrityError), transaction.atomic():
         CheckworthinessModelVersion.objects.filter(pk__in=[first.pk, second.pk]).update(
