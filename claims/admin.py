@@ -132,8 +132,8 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
 class EvidenceInline(admin.TabularInline[Evidence, Claim]):
     model = Evidence
     extra = 0
-    fields = ("provider", "title", "url", "score", "stance")
-    readonly_fields = ("provider", "title", "url", "score", "stance")
+    fields = ("provider", "title", "url", "score", "relevance", "relevant", "stance")
+    readonly_fields = fields
 
 
 @admin.register(Claim)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 
 class Article(models.Model):
@@ -100,8 +100,16 @@ class Claim(models.Model):
         UNKNOWN = "", "unknown"
 
     class EvidenceState(models.TextChoices):
+        """Where evidence gathering left the claim. Every state but PENDING lets it on."""
+
         PENDING = "pending", "pending"
-        DONE = "done", "done"
+        RELEVANT = "relevant", "relevant evidence found"
+        # Gathered, but nothing scored above the relevance threshold: the page says so, so a
+        # reviewer does not read five off-topic items to find that out.
+        NONE_RELEVANT = "none", "no relevant source"
+        # A model needed to judge evidence is missing or unreadable, or none covers the
+        # claim's script: candidates are kept, unscored, and the reason is in evidence_errors.
+        UNAVAILABLE = "unavailable", "evidence unavailable"
         FAILED = "failed", "failed"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
@@ -143,10 +151,12 @@ class Claim(models.Model):
     # Hash of the normalised claim text: the same claim seen in two articles shares it.
     fingerprint = models.CharField(max_length=64, db_index=True)
     evidence_state = models.CharField(
-        max_length=8, choices=EvidenceState.choices, default=EvidenceState.PENDING
+        max_length=12, choices=EvidenceState.choices, default=EvidenceState.PENDING, db_index=True
     )
     # Providers that failed while gathering, so reviewers know the list may be incomplete.
     evidence_errors = models.JSONField(default=list, blank=True)
+    # The providers asked (names from CLAIMDESK_EVIDENCE_PROVIDERS): "consulted: …" on the page.
+    evidence_providers = models.JSONField(default=list, blank=True)
     # Sentence embedding (float32 bytes, library.evidence.embedder) and the model that made it,
     # written when evidence is gathered; claim matching compares them.
     embedding = models.BinaryField(null=True, blank=True, editable=False)
@@ -211,14 +221,21 @@ class ArticleSentence(models.Model):
         return self.article.text[self.start : self.end]
 
 
+# Listed evidence first, then by calibrated relevance (unscored last), then provider score.
+EVIDENCE_ORDER = ("-relevant", F("relevance").desc(nulls_last=True), "-score", "id")
+
+
 class Evidence(models.Model):
     """A candidate source for a claim, found by a provider: a hint for reviewers, not a verdict."""
 
     class Stance(models.TextChoices):
+        """The stance hint shown: only on relevant evidence whose stance model confidence
+        reached that label's calibrated threshold; otherwise UNCLEAR."""
+
         SUPPORTS = "supports", "supports"
         REFUTES = "refutes", "refutes"
-        NEITHER = "neither", "not enough info"
-        UNKNOWN = "", "not assessed"
+        NEITHER = "neither", "not enough information"
+        UNCLEAR = "", "stance unclear"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     provider = models.CharField(max_length=50)
@@ -226,8 +243,15 @@ class Evidence(models.Model):
     title = models.CharField(max_length=500, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     snippet = models.TextField(blank=True)
-    score = models.FloatField()
+    score = models.FloatField()  # the provider's own ranking score (scale differs per provider)
+    # Calibrated probability that the item bears on the claim (library.evidence.relevance);
+    # null when it could not be scored (evidence unavailable) or was stored before scoring.
+    relevance = models.FloatField(null=True, blank=True)
+    # Listed as evidence (relevance at or above the threshold in force when it was gathered);
+    # the others are kept in a collapsed "low relevance" list.
+    relevant = models.BooleanField(default=True)
     stance = models.CharField(max_length=8, choices=Stance.choices, blank=True, default="")
+    # The stance model's confidence in its top label, also when that was too low to show.
     stance_confidence = models.FloatField(null=True, blank=True)
     passage = models.ForeignKey(
         "library.SourcePassage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -240,7 +264,7 @@ class Evidence(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["claim_id", "-score", "id"]
+        ordering = ["claim_id", *EVIDENCE_ORDER]
         constraints = [
             models.UniqueConstraint(fields=["claim", "hit_key"], name="evidence_unique_hit")
         ]

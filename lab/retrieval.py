@@ -10,6 +10,7 @@ import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +20,8 @@ from django.db import transaction
 from usearch.index import Index
 
 from core.ann import index_search, new_index
-from library.evidence.embedder import DIMENSIONS, get_embedder
-from library.evidence.hybrid import hybrid_search
+from library.evidence.embedder import DIMENSIONS, Vectors, get_embedder
+from library.evidence.hybrid import Ranking, hybrid_search
 from library.evidence.search import lexical_search, refresh_lexical_stats
 from library.models import SourceDocument, SourcePassage
 from library.services.indexing import passage_embedding_text
@@ -99,7 +100,17 @@ def _index_corpus(corpus: Path) -> tuple[int, int]:
     return len(documents), len(passages)
 
 
-def _scratch_dense_index(progress: Callable[[str, int, int], None]) -> Index:
+@dataclass(frozen=True)
+class ScratchVectors:
+    """The scratch passages' vectors: an in-memory ANN index and the rows it holds."""
+
+    index: Index
+    passage_ids: list[int]
+    texts: list[str]  # as embedded: title + passage
+    vectors: Vectors
+
+
+def scratch_vectors(progress: Callable[[str, int, int], None]) -> ScratchVectors:
     """The scratch passages' vectors in an in-memory ANN index (the on-disk one is untouched).
 
     Embedding a corpus is the slow part (SciFact: 26,000 passages, minutes on two cores), so
@@ -123,20 +134,43 @@ def _scratch_dense_index(progress: Callable[[str, int, int], None]) -> Index:
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.save(cache, vectors)
     index = new_index(DIMENSIONS)
-    index.add(np.array([pid for pid, _, _ in rows], dtype=np.uint64), vectors)
-    return index
+    ids = [pid for pid, _, _ in rows]
+    index.add(np.array(ids, dtype=np.uint64), vectors)
+    return ScratchVectors(index=index, passage_ids=ids, texts=texts, vectors=vectors)
+
+
+def scratch_hybrid(vectors: ScratchVectors) -> Callable[[str, Vectors, int], Ranking]:
+    """Hybrid search over the scratch corpus for a query and its vector."""
+    return lambda q, v, k: hybrid_search(
+        q, limit=k, vector=v, dense=lambda w, n: index_search(vectors.index, w, limit=n)
+    )
+
+
+@contextmanager
+def scratch_corpus(corpus: Path) -> Iterator[tuple[int, int, dict[int, str]]]:
+    """Index `corpus` inside a transaction that is rolled back on exit. Yields the document
+    and passage counts and each scratch passage's BEIR document id."""
+    with transaction.atomic():
+        n_docs, n_passages = _index_corpus(corpus)
+        refresh_lexical_stats()
+        doc_of_passage = {
+            pid: url.removeprefix(BEIR_URL)
+            for pid, url in SourcePassage.objects.filter(
+                document__url__startswith=BEIR_URL
+            ).values_list("id", "document__url")
+        }
+        yield n_docs, n_passages, doc_of_passage
+        transaction.set_rollback(True)
 
 
 def _searcher(mode: str, progress: Callable[[str, int, int], None]) -> Search:
     if mode == "lexical":
         return lambda q, k: lexical_search(q, limit=k)
-    index = _scratch_dense_index(progress)
+    vectors, embedder = scratch_vectors(progress), get_embedder()
     if mode == "dense":
-        embedder = get_embedder()
-        return lambda q, k: index_search(index, embedder.embed([q])[0], limit=k)
-    return lambda q, k: hybrid_search(
-        q, limit=k, dense=lambda v, n: index_search(index, v, limit=n)
-    )
+        return lambda q, k: index_search(vectors.index, embedder.embed([q])[0], limit=k)
+    hybrid = scratch_hybrid(vectors)
+    return lambda q, k: hybrid(q, embedder.embed([q])[0], k)
 
 
 def evaluate_retrieval(
@@ -153,16 +187,8 @@ def evaluate_retrieval(
         raise ValueError(f"mode {mode!r}: expected one of {', '.join(MODES)}")
     qrels = read_qrels(qrels_path)
     judged = [q for q in read_jsonl(queries) if str(q["_id"]) in qrels]
-    with transaction.atomic():
-        n_docs, n_passages = _index_corpus(corpus)
-        refresh_lexical_stats()
+    with scratch_corpus(corpus) as (n_docs, n_passages, doc_of_passage):
         search = _searcher(mode, progress)
-        doc_of_passage = {
-            pid: url.removeprefix(BEIR_URL)
-            for pid, url in SourcePassage.objects.filter(
-                document__url__startswith=BEIR_URL
-            ).values_list("id", "document__url")
-        }
         ndcg, r10, r100, mrr, latencies = [], [], [], [], []
         for done, query in enumerate(judged, start=1):
             started = time.perf_counter()
@@ -180,7 +206,6 @@ def evaluate_retrieval(
             first = next((rank for rank, d in enumerate(ranked[:10], start=1) if d in relevant), 0)
             mrr.append(1 / first if first else 0.0)
             progress("queries", done, len(judged))
-        transaction.set_rollback(True)
     quantiles = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
     return RetrievalScores(
         ndcg_at_10=round(statistics.fmean(ndcg), 4),

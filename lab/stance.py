@@ -22,6 +22,10 @@ from sklearn.pipeline import Pipeline
 from core.ml import save_model
 from library.evidence.stance import LABELS, MODEL_PATH, SEPARATOR, PairFeatures, StanceModel
 
+# A stance hint is shown only where grouped CV found it right this often (README, "Stance").
+HINT_PRECISION = 0.7
+HINT_MIN_SUPPORT = 20
+
 
 def build_pipeline(seed: int) -> Pipeline:
     return Pipeline(
@@ -75,24 +79,62 @@ def score(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def hint_thresholds(labels: Sequence[str], probabilities: np.ndarray) -> dict[str, Any]:
+    """Per label, the lowest confidence from which the model's out-of-fold predictions of that
+    label were right at least HINT_PRECISION of the time (over at least HINT_MIN_SUPPORT
+    pairs): below it the page says "stance unclear". None: the label is never shown."""
+    truth = np.asarray(labels)
+    top = probabilities.argmax(axis=1)
+    confidence = probabilities.max(axis=1)
+    thresholds: dict[str, float | None] = {}
+    shown: dict[str, dict[str, float]] = {}
+    for column, label in enumerate(LABELS):
+        thresholds[label] = None
+        for t in np.arange(0.34, 1.0, 0.01):
+            chosen = (top == column) & (confidence >= t)
+            if chosen.sum() < HINT_MIN_SUPPORT:
+                break
+            precision = float(np.mean(truth[chosen] == label))
+            if precision >= HINT_PRECISION:
+                thresholds[label] = round(float(t), 2)
+                shown[label] = {
+                    "precision": round(precision, 4),
+                    "recall": round(
+                        float(chosen.sum() * precision) / max(float(np.sum(truth == label)), 1.0), 4
+                    ),
+                    "pairs": int(chosen.sum()),
+                }
+                break
+    return {
+        "target_precision": HINT_PRECISION,
+        "min_support": HINT_MIN_SUPPORT,
+        "thresholds": thresholds,
+        "at_threshold": shown,
+    }
+
+
 def train(path: Path, *, seed: int, folds: int = 5) -> tuple[StanceModel, dict[str, Any]]:
     """Grouped CV (a claim's pairs never straddle folds), then fit on everything."""
     claims, evidence, labels, groups = read_stance_jsonl(path)
     pairs = [f"{c}{SEPARATOR}{e}" for c, e in zip(claims, evidence, strict=True)]
     y = np.asarray(labels)
-    predicted = np.empty(len(y), dtype=object)
+    probabilities = np.zeros((len(y), len(LABELS)))
     for fit_idx, test_idx in GroupKFold(n_splits=folds).split(pairs, y, groups):
         pipeline = build_pipeline(seed).fit([pairs[i] for i in fit_idx], y[fit_idx])
-        predicted[test_idx] = pipeline.predict([pairs[i] for i in test_idx])
+        columns = [list(pipeline.classes_).index(label) for label in LABELS]
+        probabilities[test_idx] = pipeline.predict_proba([pairs[i] for i in test_idx])[:, columns]
+    predicted = [LABELS[i] for i in probabilities.argmax(axis=1)]
     majority = max(set(labels), key=labels.count)
+    hints = hint_thresholds(labels, probabilities)
     card = {
         "model": "tf-idf (passage, claim, claim*passage) + logistic regression (balanced)",
         "seed": seed,
         "train": {"file": path.name, "n": len(labels)},
-        "grouped_cv": score(labels, list(predicted)),
+        "grouped_cv": score(labels, predicted),
         "majority_baseline": score(labels, [majority] * len(labels)),
+        "hints": hints,
     }
-    return StanceModel(build_pipeline(seed).fit(pairs, y)), card
+    return StanceModel(build_pipeline(seed).fit(pairs, y), hints["thresholds"]), card
 
 
 def save(model: StanceModel, path: Path = MODEL_PATH) -> None:

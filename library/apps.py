@@ -10,7 +10,7 @@ class LibraryConfig(AppConfig):
         from core import health
         from library import tasks  # noqa: F401
         from library.conf import conf
-        from library.evidence import embedder, stance
+        from library.evidence import embedder, relevance, stance
 
         conf()  # a bad CLAIMDESK_* setting stops the start-up, naming it
 
@@ -26,5 +26,12 @@ class LibraryConfig(AppConfig):
             "model_stance",
             health.ModelLoads(
                 lambda: [stance.MODEL_PATH], lambda: stance.StanceModel.load(stance.MODEL_PATH)
+            ),
+        )
+        health.register(
+            "model_relevance",
+            health.ModelLoads(
+                lambda: [relevance.MODEL_PATH],
+                lambda: relevance.RelevanceModel.load(relevance.MODEL_PATH),
             ),
         )

@@ -14,9 +14,11 @@ from core.conf import (
     PREFIX,
     SECONDS,
     directory,
+    fraction,
     integer,
     non_negative,
     positive,
+    read,
     text,
     texts,
     url,
@@ -41,6 +43,8 @@ class LibraryConf:
     dense_max_age_s: float  # CLAIMDESK_DENSE_MAX_AGE_S
     hybrid_candidates: int  # CLAIMDESK_HYBRID_CANDIDATES
     hybrid_rrf_k: int  # CLAIMDESK_HYBRID_RRF_K
+    # CLAIMDESK_EVIDENCE_RELEVANCE_THRESHOLD (None: the relevance model card's calibrated one)
+    relevance_threshold: float | None
 
     @classmethod
     def from_settings(cls) -> LibraryConf:
@@ -62,6 +66,9 @@ class LibraryConf:
             dense_max_age_s=positive("CLAIMDESK_DENSE_MAX_AGE_S", SECONDS),
             hybrid_candidates=integer("CLAIMDESK_HYBRID_CANDIDATES"),
             hybrid_rrf_k=integer("CLAIMDESK_HYBRID_RRF_K"),
+            relevance_threshold=None
+            if read("CLAIMDESK_EVIDENCE_RELEVANCE_THRESHOLD") is None
+            else fraction("CLAIMDESK_EVIDENCE_RELEVANCE_THRESHOLD"),
         )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
+from claims.models import Claim
 from core.conf import conf as core_conf
 from core.errors import ApplicationError
 from core.text import decode_bytes, looks_like_html
@@ -87,6 +88,9 @@ class QueueFilterForm(forms.Form):
     open_only = forms.BooleanField(required=False)
     mentioned = forms.CharField(required=False, max_length=150)
     article = forms.IntegerField(required=False, min_value=1, label="Article")
+    evidence = forms.ChoiceField(
+        choices=[("", "any"), *Claim.EvidenceState.choices], required=False, label="Evidence"
+    )
 
     def filters(self, base: dict[str, Any] | None = None) -> QueueFilters:
         """The accepted values over `base` (a built-in view); invalid fields are dropped."""

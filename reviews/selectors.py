@@ -12,7 +12,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Trunc, TruncDate
 from django.utils import timezone
 
-from claims.models import Claim, Evidence
+from claims.models import EVIDENCE_ORDER, Claim, Evidence
+from library.evidence.registry import provider_label
 from reviews.conf import conf
 from reviews.models import (
     Activity,
@@ -51,6 +52,7 @@ class QueueFilters:
     open_only: bool = False  # leave out published claims
     mentioned: str = ""  # "me" or a username: claims with a note that mentions them
     article: int | None = None  # claims found in this article (its page links here)
+    evidence: str = ""  # a Claim.EvidenceState: "none" lists claims with no relevant source
 
     def describe(self) -> str:
         """The filter in words, for confirmations: "text ‘Korean’, status ‘unstarted’"."""
@@ -77,8 +79,13 @@ class QueueFilters:
                 "mentioning me" if self.mentioned == "me" else f"mentioning {self.mentioned}",
             ),
             (self.article, f"article #{self.article}"),
+            (self.evidence, f"evidence ‘{_evidence_label(self.evidence)}’"),
         ]
         return ", ".join(words for value, words in parts if value) or "no filter (the whole queue)"
+
+
+def _evidence_label(state: str) -> str:
+    return str(dict(Claim.EvidenceState.choices).get(state, state))
 
 
 # Views everyone has, next to the ones they save themselves.
@@ -121,6 +128,8 @@ def queue_items(*, user: User, filters: QueueFilters) -> QuerySet[ReviewItem]:
         conditions &= Q(assignee__username=filters.assignee)
     if filters.language:
         conditions &= Q(claim__article__language=filters.language)
+    if filters.evidence:
+        conditions &= Q(claim__evidence_state=filters.evidence)
     if filters.outlet:
         conditions &= Q(claim__outlet__iexact=filters.outlet) | Q(
             claim__article__outlet__iexact=filters.outlet
@@ -210,7 +219,7 @@ def review_item_detail(*, item_id: int) -> ReviewItem | None:
         .prefetch_related(
             "tags",
             "status__allowed_next",
-            Prefetch("claim__evidence", queryset=Evidence.objects.order_by("-score", "id")),
+            Prefetch("claim__evidence", queryset=Evidence.objects.order_by(*EVIDENCE_ORDER)),
             "claim__citations__added_by",
             Prefetch(
                 "claim__notes",
@@ -220,6 +229,31 @@ def review_item_detail(*, item_id: int) -> ReviewItem | None:
         )
         .filter(pk=item_id)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class EvidencePanel:
+    """The claim page's evidence section: listed items, the collapsed low-relevance ones, and
+    which providers were consulted (name, and whether it failed)."""
+
+    state: str  # Claim.EvidenceState
+    listed: list[Evidence]
+    low_relevance: list[Evidence]
+    consulted: list[tuple[str, bool]]
+    problems: list[str]  # judging problems (model missing, script), not provider failures
+
+
+def evidence_panel(*, claim: Claim) -> EvidencePanel:
+    """From the claim's prefetched evidence (review_item_detail): no query of its own."""
+    items = list(claim.evidence.all())
+    failed = {error.removesuffix(" unavailable") for error in claim.evidence_errors}
+    return EvidencePanel(
+        state=claim.evidence_state,
+        listed=[e for e in items if e.relevant],
+        low_relevance=[e for e in items if not e.relevant],
+        consulted=[(provider_label(name), name in failed) for name in claim.evidence_providers],
+        problems=[e for e in claim.evidence_errors if not e.endswith(" unavailable")],
     )
 
 

@@ -13,7 +13,6 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import replace
 
 from claims.conf import conf
 from claims.extraction import ScoredSentence, get_extractor
@@ -30,11 +29,14 @@ from core.text import (
     looks_like_html,
 )
 from library.evidence.base import EvidenceCandidate, ProviderUnavailableError
+from library.evidence.hybrid import embed_query
+from library.evidence.judge import judge
 from library.evidence.registry import get_providers
-from library.evidence.stance import get_stance_model
 
 logger = logging.getLogger(__name__)
-_WORDS = re.compile(r"\w\w")  # text with no two word characters in a row has nothing to check
+_WORDS = re.compile(r"\w\w")
+# Characters of a claim sent to evidence providers (far above any real sentence).
+EVIDENCE_QUERY_CHARS = 2000  # text with no two word characters in a row has nothing to check
 State = Article.State
 
 
@@ -154,69 +156,61 @@ def claim_from_sentence(article: Article, s: ScoredSentence) -> Claim:
     )
 
 
-def _with_stance_hints(
-    claim_text: str, candidates: list[EvidenceCandidate]
-) -> list[EvidenceCandidate]:
-    """Add a supports/refutes/neither hint to passages (not to earlier fact-checks, whose
-    rating says more)."""
-
-    def wants_hint(c: EvidenceCandidate) -> bool:
-        return not c.stance and not c.rating and bool(c.snippet)
-
-    snippets = [c.snippet for c in candidates if wants_hint(c)]
-    if not snippets:
-        return candidates
-    hints = iter(get_stance_model().predict(claim_text, snippets))
-    hinted = []
-    for candidate in candidates:
-        if wants_hint(candidate):
-            hint = next(hints)
-            candidate = replace(candidate, stance=hint.stance, stance_confidence=hint.confidence)
-        hinted.append(candidate)
-    return hinted
-
-
 def _hit_key(provider: str, candidate: EvidenceCandidate) -> str:
     return hashlib.sha256(f"{provider}\n{candidate.url}\n{candidate.snippet}".encode()).hexdigest()
 
 
+def evidence_query(claim: Claim) -> str:
+    """What providers are asked: the claim standing alone, cut to EVIDENCE_QUERY_CHARS (a
+    runaway sentence would otherwise become a megabyte-long search request)."""
+    return claim.self_contained_text[:EVIDENCE_QUERY_CHARS]
+
+
 def claim_gather_evidence(claim: Claim) -> EvidenceWrite:
     """Match the claim and ask every provider for candidates; a provider that fails is noted,
-    not fatal. Returns the write that stores the evidence and marks the claim done."""
+    not fatal. The candidates are then judged (relevance, stance hints: library.evidence.judge).
+    Returns the write that stores the evidence and the claim's evidence state."""
     claim_match(claim=claim)
-    found: list[Evidence] = []
+    query = evidence_query(claim)
+    gathered: list[tuple[str, EvidenceCandidate]] = []
     errors: list[str] = []
-    for provider in get_providers():
+    providers = get_providers()
+    for provider in providers:
         try:
-            candidates = provider.search(claim.self_contained_text, limit=conf().evidence_per_claim)
+            candidates = provider.search(query, limit=conf().evidence_per_claim)
         except (ProviderUnavailableError, TransientError) as exc:
             logger.warning("provider %s unavailable for claim %s: %s", provider.name, claim.pk, exc)
             errors.append(f"{provider.name} unavailable")
             continue
-        candidates = _with_stance_hints(claim.self_contained_text, candidates)
-        found.extend(
-            Evidence(
-                claim=claim,
-                provider=provider.name,
-                url=c.url,
-                title=c.title[:500],
-                publisher=c.publisher[:200],
-                snippet=c.snippet,
-                score=c.score,
-                stance=c.stance,
-                stance_confidence=c.stance_confidence,
-                passage_id=c.passage_id,
-                rating=c.rating[:200],
-                published_at=c.published_at,
-                hit_key=_hit_key(provider.name, c),
-            )
-            for c in candidates
+        gathered.extend((provider.name, c) for c in candidates)
+    judgement = judge(query, [c for _, c in gathered], claim_vector=embed_query(query))
+    found = [
+        Evidence(
+            claim=claim,
+            provider=name,
+            url=c.url,
+            title=c.title[:500],
+            publisher=c.publisher[:200],
+            snippet=c.snippet,
+            score=c.score,
+            relevance=c.relevance,
+            relevant=c.relevant,
+            stance=c.stance,
+            stance_confidence=c.stance_confidence,
+            passage_id=c.passage_id,
+            rating=c.rating[:200],
+            published_at=c.published_at,
+            hit_key=_hit_key(name, c),
         )
+        for (name, _), c in zip(gathered, judgement.candidates, strict=True)
+    ]
 
     def write() -> None:
         Evidence.objects.bulk_create(found, ignore_conflicts=True)
         Claim.objects.filter(pk=claim.pk).update(
-            evidence_state=Claim.EvidenceState.DONE, evidence_errors=errors
+            evidence_state=judgement.outcome,
+            evidence_errors=errors + judgement.problems,
+            evidence_providers=[provider.name for provider in providers],
         )
 
     return write

@@ -19,6 +19,10 @@ class EvidenceCandidate:
     stance_confidence: float | None = None
     rating: str = ""  # an earlier fact-check's verdict
     published_at: datetime | None = None
+    # Set by library.evidence.judge: calibrated relevance (None: could not be scored) and
+    # whether the item is listed as evidence.
+    relevance: float | None = None
+    relevant: bool = True
 
 
 class ProviderUnavailableError(Exception):

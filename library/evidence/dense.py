@@ -14,7 +14,13 @@ from django.db.models import QuerySet
 
 from core.ann import AnnIndex, AnnIndexUnavailableError, AnnSettings, Hits, RefreshResult
 from library.conf import conf
-from library.evidence.embedder import DIMENSIONS, EmbedderUnavailableError, Vectors, model_version
+from library.evidence.embedder import (
+    DIMENSIONS,
+    EmbedderUnavailableError,
+    Vectors,
+    from_bytes,
+    model_version,
+)
 from library.models import PassageEmbedding
 
 logger = logging.getLogger(__name__)
@@ -50,6 +56,14 @@ passage_index = AnnIndex(
 def passage_index_refresh(*, rebuild: bool = False) -> RefreshResult:
     """Bring this machine's passage index in line with the database's vectors."""
     return passage_index.refresh(rebuild=rebuild)
+
+
+def passage_vectors(passage_ids: list[int]) -> dict[int, Vectors]:
+    """The current model's stored vectors of these passages (those that have one)."""
+    if not passage_ids:
+        return {}
+    rows = _passage_vectors().filter(passage_id__in=passage_ids).values_list("passage_id", "vector")
+    return {pid: from_bytes(blob) for pid, blob in rows}
 
 
 def dense_search(vector: Vectors, *, limit: int) -> Hits | None:

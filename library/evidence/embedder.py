@@ -29,6 +29,7 @@ CARD_PATH = MODEL_DIR / "minilm-l6-v2.json"
 DIMENSIONS = 384
 # sentence-transformers' max_seq_length for this model: longer inputs are truncated.
 MAX_TOKENS = 256
+UNKNOWN_PIECE = "[UNK]"  # what BERT's WordPiece vocabulary calls a piece it does not know
 REBUILD_HINT = "python -m lab.embedder_build (README, 'Dense retrieval')"
 
 Vectors = npt.NDArray[np.float32]
@@ -70,6 +71,17 @@ class Embedder:
         for rows in length_batches(encodings, batch_size):
             out[rows] = self._run([encodings[i] for i in rows])
         return out
+
+    def unknown_share(self, text: str) -> float:
+        """The share of the text's word pieces the vocabulary does not know (0 for no text):
+        near 1 for a script the model was not trained on, whose vectors would be noise."""
+        encoding = self.tokenizer.encode(text)  # truncated: the first MAX_TOKENS pieces
+        pieces = [
+            token
+            for token, special in zip(encoding.tokens, encoding.special_tokens_mask, strict=True)
+            if not special
+        ]
+        return sum(piece == UNKNOWN_PIECE for piece in pieces) / len(pieces) if pieces else 0.0
 
     def _run(self, encodings: list[Encoding]) -> Vectors:
         feed = model_inputs(encodings, self.input_names)

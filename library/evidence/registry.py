@@ -25,6 +25,18 @@ PROVIDERS: dict[str, Callable[[], EvidenceProvider]] = {
     "mediawiki": MediaWikiProvider,
 }
 
+# How the claim page names a provider ("consulted: library, fact-checks, Wikipedia").
+LABELS = {
+    "library": "library",
+    "factchecks": "fact-checks",
+    "google_factcheck": "Google Fact Check Tools",
+    "mediawiki": "Wikipedia",
+}
+
+
+def provider_label(name: str) -> str:
+    return LABELS.get(name, name)
+
 
 def build_provider(name: str) -> EvidenceProvider:
     """The provider called `name`; external ones (`external = True`) go behind retries, a rate

@@ -11,6 +11,7 @@ Training and evaluation live in `lab.stance` (`manage.py train_stance`, `evaluat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -30,7 +31,12 @@ CARD_PATH = MODEL_PATH.with_suffix(".json")
 LABELS = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")
 # Evidence.Stance values for each dataset label.
 STANCE_OF_LABEL = {"SUPPORTS": "supports", "REFUTES": "refutes", "NOT_ENOUGH_INFO": "neither"}
+REBUILD_HINT = "python manage.py train_stance"
 SEPARATOR = "\u241e"  # a claim and its passage travel as one string: "claim␞passage"
+
+
+class StanceUnavailableError(RuntimeError):
+    """The stance model file is missing or unreadable: hints are off until it is rebuilt."""
 
 
 class PairFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -56,13 +62,17 @@ def _split(pairs: Sequence[str]) -> tuple[list[str], list[str]]:
 
 @dataclass(frozen=True)
 class StanceHint:
-    stance: str  # supports / refutes / neither
-    confidence: float
+    stance: str  # supports / refutes / neither, or "" (unclear: below the label's threshold)
+    confidence: float  # the model's probability for its top label
 
 
 class StanceModel:
-    def __init__(self, pipeline: Pipeline) -> None:
+    """`thresholds`: per dataset label, the confidence from which a hint is shown (from the
+    card, calibrated by grouped CV in lab.stance); a label without one is never shown."""
+
+    def __init__(self, pipeline: Pipeline, thresholds: dict[str, float | None]) -> None:
         self.pipeline = pipeline
+        self.thresholds = thresholds
 
     def predict(self, claim: str, passages: Sequence[str]) -> list[StanceHint]:
         if not passages:
@@ -72,20 +82,30 @@ class StanceModel:
         hints = []
         for row in probabilities:
             best = int(np.argmax(row))
-            hints.append(StanceHint(STANCE_OF_LABEL[classes[best]], round(float(row[best]), 4)))
+            label, confidence = classes[best], round(float(row[best]), 4)
+            threshold = self.thresholds.get(label)
+            shown = threshold is not None and confidence >= threshold
+            hints.append(StanceHint(STANCE_OF_LABEL[label] if shown else "", confidence))
         return hints
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> StanceModel:
-        return cls(
-            load_model(
+        """Raises StanceUnavailableError when the model file is missing or unreadable."""
+        try:
+            pipeline = load_model(
                 path,
-                rebuild_hint="python manage.py train_stance",
+                rebuild_hint=REBUILD_HINT,
                 own_types=(f"{PairFeatures.__module__}.{PairFeatures.__qualname__}",),
             )
-        )
+        except Exception as exc:  # skops raises many kinds on a damaged file
+            raise StanceUnavailableError(
+                f"Cannot load the stance model {path} ({exc}). Rebuild it with `{REBUILD_HINT}`."
+            ) from exc
+        card_path = path.with_suffix(".json")
+        card = json.loads(card_path.read_text()) if card_path.is_file() else {}
+        return cls(pipeline, dict(card.get("hints", {}).get("thresholds", {})))
 
 
 @cache
 def get_stance_model() -> StanceModel:
-    return StanceModel.load()
+    return StanceModel.load(MODEL_PATH)  # the module's path, read now (tests move it)

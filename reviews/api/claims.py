@@ -3,7 +3,7 @@ built by reviews/api/representation.py (which also documents it)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.models import EVIDENCE_ORDER, Evidence
 from core.api import StrictCursorPagination
 from reviews import selectors
 from reviews.api.common import (
@@ -81,6 +82,14 @@ class ClaimPagination(StrictCursorPagination):
     page_size = 50
 
 
+STANCE_HINTS: dict[str, Literal["supports", "refutes", "not_enough_information", "unclear"]] = {
+    Evidence.Stance.SUPPORTS: "supports",
+    Evidence.Stance.REFUTES: "refutes",
+    Evidence.Stance.NEITHER: "not_enough_information",
+    Evidence.Stance.UNCLEAR: "unclear",
+}
+
+
 class EvidenceOutputSerializer(serializers.Serializer[Any]):
     provider = serializers.CharField()
     url = serializers.URLField()
@@ -88,10 +97,27 @@ class EvidenceOutputSerializer(serializers.Serializer[Any]):
     publisher = serializers.CharField()
     published_at = serializers.DateTimeField(allow_null=True)
     snippet = serializers.CharField()
-    score = serializers.FloatField()
-    stance_hint = serializers.CharField(source="stance")
+    score = serializers.FloatField(help_text="The provider's own ranking score.")
+    relevance = serializers.FloatField(
+        allow_null=True,
+        help_text="Calibrated probability (0–1) that the item bears on the claim; null when "
+        "it could not be scored.",
+    )
+    relevant = serializers.BooleanField(
+        help_text="Listed as evidence (relevance at or above the threshold); false: low "
+        "relevance or unscored."
+    )
+    stance_hint = serializers.SerializerMethodField(
+        help_text="Shown only on relevant items whose stance confidence reached the label's "
+        "calibrated threshold; otherwise `unclear`."
+    )
     stance_confidence = serializers.FloatField(allow_null=True)
     earlier_rating = serializers.CharField(source="rating")
+
+    def get_stance_hint(
+        self, evidence: Evidence
+    ) -> Literal["supports", "refutes", "not_enough_information", "unclear"]:
+        return STANCE_HINTS[evidence.stance]
 
 
 class ClaimListApi(APIView):
@@ -166,7 +192,7 @@ class ClaimEvidenceApi(APIView):
     )
     def get(self, request: Request, claim_id: int) -> Response:
         item = claim_visible(request, claim_id)
-        evidence = item.claim.evidence.order_by("-score", "id")
+        evidence = item.claim.evidence.order_by(*EVIDENCE_ORDER)
         return Response(EvidenceOutputSerializer(evidence, many=True).data)
 
 

@@ -14,6 +14,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from claims.models import Claim
 from clients.scopes import has_scope
 from core.api import EMPTY_PARAMETER
 from reviews import selectors
@@ -99,4 +100,9 @@ FILTER_PARAMS = [
     OpenApiParameter("published_before", DATETIME),
     OpenApiParameter("updated_since", DATETIME),
     OpenApiParameter("q", TEXT, description="Words in the claim"),
+    OpenApiParameter(
+        "evidence_state",
+        {"type": "string", "enum": list(Claim.EvidenceState.values)},
+        description="Where evidence gathering left the claim; `none`: no relevant source",
+    ),
 ]

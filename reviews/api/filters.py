@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
+from claims.models import Claim
 from reviews.models import ReviewItem
 
 
@@ -44,6 +45,11 @@ class ClaimFilter(filters.FilterSet):  # type: ignore[misc]  # django-filter is 
     published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lt")
     updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     q = TextFilter(field_name="claim__text", lookup_expr="icontains")
+    evidence_state = filters.ChoiceFilter(
+        field_name="claim__evidence_state",
+        choices=Claim.EvidenceState.choices,
+        help_text="Evidence state: `none` lists claims with no relevant source",
+    )
 
     class Meta:
         model = ReviewItem

@@ -131,6 +131,8 @@ CLAIM = Shape(
             for name in ("assignee", "decided_by", "published_by")
         ),
         Nested("notes", NOTE, many=True, internal=True),
+        # pending, relevant, none (nothing above the relevance threshold), unavailable, failed
+        Field("evidence_state", "claim__evidence_state", serializers.CharField, internal=True),
     ),
 )
 # Read by the builder but not keys of the JSON.

@@ -230,6 +230,7 @@ def claim_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         **_citations_context(item),
         "conflict": conflict,
         "similar": selectors.similar_reviewed(claim=claim),
+        "evidence": selectors.evidence_panel(claim=claim),
         "prev_id": prev_id,
         "next_id": next_id,
         "holding": item.assignee_id == user.pk,

@@ -37,4 +37,4 @@ class ClaimFactory(factory.django.DjangoModelFactory[Claim]):
     checkworthiness = 0.8
     claim_type = Claim.ClaimType.STATISTIC
     fingerprint = factory.Sequence(lambda n: f"{n:064x}")
-    evidence_state = Claim.EvidenceState.DONE
+    evidence_state = Claim.EvidenceState.RELEVANT

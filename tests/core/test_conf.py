@@ -32,6 +32,7 @@ BAD_VALUES = [
     ("library", library_conf, "CLAIMDESK_PROVIDER_ATTEMPTS", True),
     ("library", library_conf, "CLAIMDESK_EMBED_BATCH", "64"),
     ("library", library_conf, "CLAIMDESK_MEDIAWIKI_API_URL", "en.wikipedia.org/w/api.php"),
+    ("library", library_conf, "CLAIMDESK_EVIDENCE_RELEVANCE_THRESHOLD", 1.5),
     ("claims", claims_conf, "CLAIMDESK_CHECKWORTHY_THRESHOLD", 1.5),
     ("claims", claims_conf, "CLAIMDESK_PIPELINE_STUCK_AFTER", timedelta(0)),
     ("claims", claims_conf, "CLAIMDESK_LLM_BASE_URL", "localhost:8080"),

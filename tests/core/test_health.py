@@ -21,6 +21,7 @@ CHECKS = {
     "model_checkworthiness",
     "model_embedder",
     "model_stance",
+    "model_relevance",
 }
 
 

@@ -254,7 +254,7 @@ def test_responses_match_the_documented_schema(published, key_client, client, sc
     assert claim["tags"] == ["climate"]
     assert claim["citations"]
     assert claim["verdict"]
-    internal_keys = {"assignee", "decided_by", "published_by", "notes"}
+    internal_keys = {"assignee", "decided_by", "published_by", "notes", "evidence_state"}
     assert (internal_keys <= claim.keys()) == (scope == "claims:read_all")
     if scope == "claims:read_all":
         assert claim["notes"][0]["body"] == "internal: asked the author"

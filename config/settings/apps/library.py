@@ -45,3 +45,8 @@ CLAIMDESK_DENSE_MAX_AGE_S = env.float("CLAIMDESK_DENSE_MAX_AGE_S", default=600.0
 # Candidates each retriever contributes to reciprocal rank fusion, and the fusion constant.
 CLAIMDESK_HYBRID_CANDIDATES = env.int("CLAIMDESK_HYBRID_CANDIDATES", default=100)
 CLAIMDESK_HYBRID_RRF_K = env.int("CLAIMDESK_HYBRID_RRF_K", default=60)
+# Relevance (0–1) from which an evidence item is listed; unset: the calibrated threshold in
+# library/evidence/models/relevance.json (README, "Evidence relevance").
+CLAIMDESK_EVIDENCE_RELEVANCE_THRESHOLD = env.float(
+    "CLAIMDESK_EVIDENCE_RELEVANCE_THRESHOLD", default=None
+)

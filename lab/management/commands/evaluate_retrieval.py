@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
+from lab.progress import progress_bar
 from lab.retrieval import MODES, evaluate_retrieval
 from library.evidence.embedder import EmbedderUnavailableError
 
@@ -33,16 +33,7 @@ class Command(BaseCommand):
         for key in ("corpus", "queries", "qrels"):
             if not options[key].is_file():
                 raise CommandError(f"--{key} {options[key]}: no such file")
-        with tqdm(disable=None) as bar:
-            stages: list[str] = []
-
-            def progress(stage: str, done: int, total: int) -> None:
-                if not stages or stages[-1] != stage:  # a new stage restarts the bar
-                    stages.append(stage)
-                    bar.reset(total)
-                    bar.set_description(stage)
-                bar.update(done - bar.n)
-
+        with progress_bar() as progress:
             try:
                 scores = evaluate_retrieval(
                     options["corpus"],

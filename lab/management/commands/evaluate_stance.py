@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lab.stance import read_stance_jsonl, score
-from library.evidence.stance import STANCE_OF_LABEL, StanceModel
+from library.evidence.stance import MODEL_PATH, STANCE_OF_LABEL, StanceModel
 
 LABEL_OF_STANCE = {stance: label for label, stance in STANCE_OF_LABEL.items()}
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             claims, evidence, labels, _ = read_stance_jsonl(options["data"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        model = StanceModel.load()
+        model = StanceModel.load(MODEL_PATH)
         predicted = [
             LABEL_OF_STANCE[model.predict(claim, [passage])[0].stance]
             for claim, passage in zip(claims, evidence, strict=True)

@@ -29,7 +29,7 @@ def _reviewed_claim():
         self_contained_text=REVIEWED,
         speaker="Reviewed",
         entities=["Spain", "11 percent", "2024"],
-        evidence_state=Claim.EvidenceState.DONE,
+        evidence_state=Claim.EvidenceState.RELEVANT,
     )
     claim_match(claim=claim)  # gives it its embedding, as the pipeline does
     claim.refresh_from_db()

@@ -35,14 +35,19 @@ def test_text_article_goes_all_the_way_to_the_queue(workflow, library, run_tasks
     assert article.claims_total == len(claims)
     for claim in claims:
         assert article.text[claim.sentence_start : claim.sentence_end] == claim.sentence
-        assert claim.evidence_state == Claim.EvidenceState.DONE
+        assert claim.evidence_state in {
+            Claim.EvidenceState.RELEVANT,
+            Claim.EvidenceState.NONE_RELEVANT,
+        }
+        assert claim.evidence_providers == ["library", "factchecks"]
     quote = next(c for c in claims if "doubled" in c.text)
     assert quote.speaker == "Dr. Jane Smith"
     assert quote.speaker_kind == Claim.SpeakerKind.PERSON
     assert quote.is_quote
     sea_claim = next(c for c in claims if "20 centimetres" in c.text)
     assert (sea_claim.speaker, sea_claim.speaker_kind) == ("IPCC", "organization")
-    assert sea_claim.evidence.filter(snippet__contains="15–25 cm").exists()
+    assert sea_claim.evidence_state == Claim.EvidenceState.RELEVANT
+    assert sea_claim.evidence.filter(snippet__contains="15–25 cm", relevant=True).exists()
     assert ReviewItem.objects.filter(claim__article=article).count() == len(claims)
     assert Activity.objects.filter(claim__article=article, verb="queued").count() == len(claims)
 
@@ -305,17 +310,22 @@ def test_every_considered_sentence_is_stored_and_can_be_promoted(
     assert claim.sentence == passed_over.text
     assert ReviewItem.objects.filter(claim=claim).exists()
     claim.refresh_from_db()
-    assert claim.evidence_state == Claim.EvidenceState.DONE
+    assert claim.evidence_state != Claim.EvidenceState.PENDING
     again = sentence_promote(sentence_id=passed_over.pk, user=user)
     assert again.pk == claim.pk
     article.refresh_from_db()
     assert article.claims_total == article.claims.count()
 
 
-def test_library_evidence_carries_a_stance_hint(workflow, library, run_tasks):
+def test_only_relevant_library_evidence_is_given_a_stance(workflow, library, run_tasks):
     article, _ = run_tasks(article_submit, text=ARTICLE)
     hits = Evidence.objects.filter(claim__article=article, provider="library")
-    assert hits.exists()
+    assert hits.filter(relevant=True).exists()
     for hit in hits:
-        assert hit.stance in {"supports", "refutes", "neither"}
-        assert hit.stance_confidence is not None
+        assert hit.relevance is not None
+        assert 0 <= hit.relevance <= 1
+        if hit.relevant:  # a confidence always; a label only above its threshold
+            assert hit.stance in {"supports", "refutes", "neither", ""}
+            assert hit.stance_confidence is not None
+        else:
+            assert (hit.stance, hit.stance_confidence) == ("", None)
