@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import psutil
 
 from claims.matching import Candidates, best_cross_language_match
 from library.evidence.embedder import Vectors
@@ -102,13 +103,14 @@ class EncoderReport:
     top1_from_english_by_language: dict[str, float]
     at_threshold: ThresholdRow
     at_threshold_by_language: dict[str, ThresholdRow]
-    at_threshold_without_number_rule: ThresholdRow
+    at_threshold_without_rules: ThresholdRow
     calibrated_threshold: float | None  # lowest threshold with precision >= the target
     sweep: list[ThresholdRow]
     load_s: float
     sentences_per_s_single: float  # one text per call, as the pipeline embeds claims
     sentences_per_s_batch: float
-    max_rss_mb: float  # of the whole evaluating process, after loading and running
+    rss_added_mb: float  # resident memory the encoder added (loaded and run), this process
+    max_rss_mb: float  # of the whole evaluating process (Django, MiniLM...) at the end
     notes: list[str] = field(default_factory=list)
 
 
@@ -266,6 +268,8 @@ def evaluate_cross_language(
     path: Path = EVAL_SET,
 ) -> EncoderReport:
     data = load_eval_set(path)
+    process = psutil.Process()
+    rss_before = process.memory_info().rss
     started = time.perf_counter()
     encode = load()
     encode(["warm-up"])
@@ -290,12 +294,13 @@ def evaluate_cross_language(
         at_threshold_by_language={
             lang: _row(threshold, [o for o in at if o.lang == lang]) for lang in LANGUAGES
         },
-        at_threshold_without_number_rule=_row(threshold, scorer.outcomes(threshold, guard=False)),
+        at_threshold_without_rules=_row(threshold, scorer.outcomes(threshold, guard=False)),
         calibrated_threshold=calibrated,
         sweep=sweep,
         load_s=load_s,
         sentences_per_s_single=single,
         sentences_per_s_batch=batch,
+        rss_added_mb=round((process.memory_info().rss - rss_before) / 2**20, 1),
         max_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
 
