@@ -163,10 +163,10 @@ def best_cross_language_match(
 ) -> Match | None:
     """The most similar candidate (claims in other languages, multilingual vectors) at or above
     `suggest_at` whose numbers agree and which is negated exactly when this one is ("X does
-    not cause Y" and "X provoque Y" score like translations of each other). Never linked: with no shared words there is no
-    `same_content` check, and the evaluation set shows negations scoring as high as
-    translations (README, "Cross-language matching"). Entities are not weighed: they are
-    extracted by English rules."""
+    not cause Y" and "X provoque Y" score like translations of each other). Never linked:
+    with no shared words there is no `same_content` check, and the evaluation set has
+    antonyms and other places scoring as high as translations (README, "Cross-language
+    matching"). Entities are not weighed: they are extracted by English rules."""
     if not candidates.ids:
         return None
     cosines = candidates.vectors @ vector
@@ -175,8 +175,6 @@ def best_cross_language_match(
         if score < suggest_at:
             return None
         other, other_language = candidates.texts[i], candidates.languages[i]
-        if numbers_agree(text, other) and negated(text, language) == negated(
-            other, other_language
-        ):
+        if numbers_agree(text, other) and negated(text, language) == negated(other, other_language):
             return Match(claim_id=candidates.ids[i], score=round(score, 4), linked=False)
     return None

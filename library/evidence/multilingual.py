@@ -98,7 +98,8 @@ def embed_multilingual(text: str) -> Vectors | None:
     """One text's vector, or None when the model is unavailable (matching then carries on
     without the cross-language step, as it does without MiniLM)."""
     try:
-        return get_multilingual_embedder().embed([text])[0]
+        vector: Vectors = get_multilingual_embedder().embed([text])[0]
     except MultilingualUnavailableError as exc:
         logger.warning("cross-language matching off: %s", exc)
         return None
+    return vector

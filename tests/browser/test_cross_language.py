@@ -16,9 +16,7 @@ ENGLISH = "The MMR vaccine causes autism in children."
 FRENCH = "Le vaccin ROR provoque l'autisme chez les enfants."
 
 
-def test_the_claim_page_offers_the_same_claim_checked_in_another_language(
-    open_session, workflow
-):
+def test_the_claim_page_offers_the_same_claim_checked_in_another_language(open_session, workflow):
     checker = UserFactory.create(username="checker", roles=["Fact-checkers"])
     editor = UserFactory.create(username="editor", roles=["Editors"])
     english = ReviewItemFactory.create(
@@ -30,7 +28,9 @@ def test_the_claim_page_offers_the_same_claim_checked_in_another_language(
         claim__text=FRENCH, claim__self_contained_text=FRENCH, claim__article__language="fr"
     )
     match = claim_match(claim=french.claim)
-    assert match is not None and match.claim_id == english.claim_id and not match.linked
+    assert match is not None
+    assert match.claim_id == english.claim_id
+    assert not match.linked
 
     session = open_session("checker")
     page = session.page
@@ -46,4 +46,3 @@ def test_the_claim_page_offers_the_same_claim_checked_in_another_language(
     box.get_by_role("link", name=f"claim #{english.claim_id}").click()
     page.wait_for_url(f"**/claims/{english.pk}/")
     expect(page.locator("h1.claim-text")).to_contain_text("MMR vaccine")
-

@@ -290,9 +290,9 @@ def test_the_similar_claim_carries_its_language(published, key_client):
         "text": published.claim.text,
     }
     assert (
-        key_client("claims:read_all").get(f"/api/v1/claims/{published.claim_id}").json()[
-            "similar_claim"
-        ]
+        key_client("claims:read_all")
+        .get(f"/api/v1/claims/{published.claim_id}")
+        .json()["similar_claim"]
         is None
     )
     public = key_client("claims:read").get(f"/api/v1/claims/{published.claim_id}").json()

@@ -4,8 +4,11 @@ suggested the English claim reviewed before, and the other way round, at the cro
 threshold; negations, changed numbers and other places are not. English-English matching keeps
 its own model and thresholds."""
 
+from io import StringIO
+
 import numpy as np
 import pytest
+from django.core.management import call_command
 
 from claims.matching import negated, numbers, numbers_agree
 from claims.models import Claim
@@ -45,7 +48,10 @@ def _claim(text: str, language: str, *, reviewed: bool = False) -> Claim:
 def english(db):
     """Two English claims reviewed before."""
     with ports_replaced(match_candidates=reviewed_for_tests):
-        yield {"diesel": _claim(DIESEL, "en", reviewed=True), "mmr": _claim(MMR, "en", reviewed=True)}
+        yield {
+            "diesel": _claim(DIESEL, "en", reviewed=True),
+            "mmr": _claim(MMR, "en", reviewed=True),
+        }
 
 
 @pytest.mark.parametrize(
@@ -63,9 +69,11 @@ def test_a_translated_claim_is_suggested_the_english_reviewed_claim(
     claim = _claim(text, language)
     assert claim.language == language
     assert claim.similar_claim_id == english[target].pk
+    assert claim.similarity is not None
     assert claim.similarity >= 0.91
     assert claim.cluster_id is None  # a suggestion only: never linked across languages
     assert claim.multilingual_model == multilingual_model_version()
+    assert claim.multilingual_embedding is not None
     vector = from_bytes(claim.multilingual_embedding)
     assert vector.shape == (MULTILINGUAL_DIMENSIONS,)
     assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-3
@@ -101,6 +109,7 @@ def test_english_claims_match_each_other_by_the_english_model_as_before(english)
     claim = _claim(DIESEL + "!", "en")
     assert claim.similar_claim_id == english["diesel"].pk
     assert claim.cluster_id == english["diesel"].pk  # the same words: linked, as before
+    assert claim.similarity is not None
     assert claim.similarity >= 0.9
 
 
@@ -145,7 +154,8 @@ def test_backfill_embeds_reviewed_claims_matched_before(db, django_capture_on_co
         assert (old.language, old.multilingual_model) == ("en", multilingual_model_version())
         assert multilingual_vectors_backfill() == 0  # idempotent
         result = multilingual_claim_index_refresh()
-        assert result is not None and result.size == 1
+        assert result is not None
+        assert result.size == 1
         claim = _claim("Der MMR-Impfstoff verursacht Autismus bei Kindern.", "de")
     assert claim.similar_claim_id == old.pk
 
@@ -187,3 +197,11 @@ def test_numbers_are_read_whatever_the_separators():
 )
 def test_negation_is_read_in_each_language(text, language, is_negated):
     assert negated(text, language) is is_negated
+
+
+def test_the_backfill_command(db):
+    with ports_replaced(match_candidates=reviewed_for_tests):
+        ClaimFactory.create(self_contained_text=MMR, speaker="Reviewed", article__language="en")
+        out = StringIO()
+        call_command("embed_multilingual", stdout=out)
+    assert out.getvalue().startswith("1 reviewed claims embedded")
