@@ -16,6 +16,7 @@ from claims.ports import ports_replaced
 from claims.services.matching import (
     claim_language,
     claim_match,
+    cross_language_candidates_near,
     multilingual_claim_index_refresh,
     multilingual_vectors_backfill,
 )
@@ -113,13 +114,23 @@ def test_english_claims_match_each_other_by_the_english_model_as_before(english)
     assert claim.similarity >= 0.9
 
 
-def test_claims_in_the_same_other_language_are_not_matched_across_languages(db):
+def test_the_cross_language_step_compares_only_claims_in_other_languages(db):
+    """Its threshold was calibrated across languages: French meets French only on the English
+    path, as before."""
     with ports_replaced(match_candidates=reviewed_for_tests):
-        _claim("Le sucre rend les enfants hyperactifs.", "fr", reviewed=True)
+        french = _claim("Le sucre rend les enfants hyperactifs.", "fr", reviewed=True)
+        english = _claim("Sugar makes children hyperactive.", "en", reviewed=True)
         claim = _claim("Le sucre rend les enfants très hyperactifs.", "fr")
-    # The English model may or may not find it; the cross-language step never compares
-    # French with French (its threshold was calibrated across languages).
-    assert claim.language == "fr"
+        assert claim.multilingual_embedding is not None
+        candidates = cross_language_candidates_near(
+            claim=claim,
+            vector=from_bytes(claim.multilingual_embedding),
+            language="fr",
+            model=multilingual_model_version(),
+        )
+    assert candidates.ids == [english.pk]
+    assert candidates.languages == ["en"]
+    assert french.pk not in candidates.ids
 
 
 def test_the_language_comes_from_the_article_else_from_the_claim(db):
