@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from claims.matching import negated, numbers, numbers_agree
+from claims.matching import (
+    Candidates,
+    Match,
+    best_cross_language_match,
+    negated,
+    numbers,
+    numbers_agree,
+)
 from claims.models import Claim
 from claims.ports import ports_replaced
 from claims.services.matching import (
@@ -216,3 +223,30 @@ def test_the_backfill_command(db):
         out = StringIO()
         call_command("embed_multilingual", stdout=out)
     assert out.getvalue().startswith("1 reviewed claims embedded")
+
+
+def test_a_candidate_with_other_numbers_gives_way_to_the_next_one():
+    """Two reviewed claims differ only in their number: the one whose number agrees is
+    suggested even when the other scores higher; below the threshold nothing is."""
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    candidates = Candidates(
+        ids=[1, 2],
+        vectors=np.array([[0.99, 0.141], [0.95, 0.312]], dtype=np.float32),
+        entities=[[], []],
+        texts=["Unemployment fell to 15 percent.", "Unemployment fell to 11 percent."],
+        languages=["en", "en"],
+    )
+
+    def best(at: float) -> Match | None:
+        return best_cross_language_match(
+            text="El desempleo bajó al 11 %.",
+            language="es",
+            vector=query,
+            candidates=candidates,
+            suggest_at=at,
+        )
+
+    match = best(0.9)
+    assert match is not None
+    assert (match.claim_id, match.linked) == (2, False)
+    assert best(0.96) is None
