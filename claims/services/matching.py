@@ -49,6 +49,10 @@ logger = logging.getLogger(__name__)
 # best_match scores the 20 nearest by cosine; the index proposes more, since a few of its keys
 # may have left the candidates since its refresh, and HNSW's order is approximate.
 NEIGHBOURS = 50
+# The multilingual index holds claims of every language, and the claim's own language is left
+# out after the search: more neighbours, so that claims in its language (near-duplicates score
+# 0.9 and more in e5) do not crowd out the one translation.
+CROSS_LANGUAGE_NEIGHBOURS = 200
 CLAIM_INDEX_REFRESH_PENDING = "claims:claim-index-refresh-pending"
 
 
@@ -156,7 +160,7 @@ def cross_language_candidates_near(
 ) -> Candidates:
     """Reviewed claims in another (known) language nearest the claim's multilingual `vector`,
     re-read from the current candidates as `match_candidates_near` does."""
-    near = multilingual_claim_index.candidate_keys(vector, limit=NEIGHBOURS)
+    near = multilingual_claim_index.candidate_keys(vector, limit=CROSS_LANGUAGE_NEIGHBOURS)
     rows = [
         (pk, from_bytes(blob), text, other_language)
         for pk, blob, text, other_language in ports.get_match_candidates()()
