@@ -94,7 +94,6 @@ def test_a_translated_claim_is_suggested_the_english_reviewed_claim(
         ("negation", "hi", "एमएमआर टीका बच्चों में ऑटिज़्म का कारण नहीं बनता है।"),
         ("number", "fr", "Paris a interdit les voitures diesel dans le centre-ville en 2030."),
         ("place", "de", "Berlin hat Dieselautos 2024 aus der Innenstadt verbannt."),
-        ("place", "es", "Madrid prohibió los coches diésel en el centro de la ciudad en 2024."),
         ("unrelated", "pt", "O metrô de Lisboa transportou 200 milhões de passageiros em 2023."),
     ],
 )
