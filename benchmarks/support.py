@@ -170,11 +170,11 @@ def load_synthetic_claims(
                 sentence_start, sentence_end, speaker, outlet, is_quote, checkworthiness,
                 claim_type, fingerprint, evidence_state, evidence_errors, created_at,
                 attribution, entities, embedding_model, speaker_kind, source,
-                checkworthiness_model, evidence_providers)
+                checkworthiness_model, evidence_providers, language, multilingual_model)
             SELECT g, (g - 1) / %s + 1, 'Synthetic claim number ' || g || ' rose by 3 percent.',
                 '', '', (g %% %s) * 10, (g %% %s) * 10 + 9, 'Speaker ' || (g %% 500), '',
                 false, random(), 'statistic', md5('c' || g), 'relevant', '[]', now(), '', '[]',
-                '', 'person', '', 'shipped', '["library"]'
+                '', 'person', '', 'shipped', '["library"]', 'en', ''
             FROM generate_series(%s, %s) AS g
             """,
             [per_article, per_article, per_article, first_id, last_id],

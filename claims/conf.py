@@ -40,6 +40,7 @@ class ClaimsConf:
     match_suggest_threshold: float  # CLAIMDESK_MATCH_SUGGEST_THRESHOLD
     match_autolink_threshold: float  # CLAIMDESK_MATCH_AUTOLINK_THRESHOLD
     match_min_words: int  # CLAIMDESK_MATCH_MIN_WORDS
+    match_cross_language_threshold: float  # CLAIMDESK_MATCH_CROSS_LANGUAGE_THRESHOLD
     llm_base_url: str  # CLAIMDESK_LLM_BASE_URL ("" = off)
     llm_model: str  # CLAIMDESK_LLM_MODEL
     llm_api_key: str  # CLAIMDESK_LLM_API_KEY
@@ -62,6 +63,7 @@ class ClaimsConf:
             match_suggest_threshold=fraction("CLAIMDESK_MATCH_SUGGEST_THRESHOLD"),
             match_autolink_threshold=fraction("CLAIMDESK_MATCH_AUTOLINK_THRESHOLD"),
             match_min_words=integer("CLAIMDESK_MATCH_MIN_WORDS", minimum=0),
+            match_cross_language_threshold=fraction("CLAIMDESK_MATCH_CROSS_LANGUAGE_THRESHOLD"),
             llm_base_url=url("CLAIMDESK_LLM_BASE_URL"),
             llm_model=text("CLAIMDESK_LLM_MODEL"),
             llm_api_key=text("CLAIMDESK_LLM_API_KEY"),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -79,6 +79,7 @@ class Candidates:
     vectors: Vectors
     entities: list[list[str]]
     texts: list[str]
+    languages: list[str] = field(default_factory=list)  # for cross-language matching
 
 
 def best_match(
@@ -110,3 +111,70 @@ def best_match(
         and same_content(text, candidates.texts[best])
     )
     return Match(claim_id=candidates.ids[best], score=round(score, 4), linked=linked)
+
+
+# A number as written in any of the matched languages: 1,800 / 1.800 / 1 800 are one number,
+# and so are Arabic-Indic or Devanagari digits (\d matches them, int() reads them).
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
+
+
+def numbers(text: str) -> frozenset[int]:
+    """The numbers a claim states, separators dropped (so "2.5" and "2,5" are one number)."""
+    return frozenset(int(re.sub(r"\D", "", m)) for m in _NUMBER.findall(text))
+
+
+def numbers_agree(a: str, b: str) -> bool:
+    """False when both claims state numbers and not the same ones: "fell to 11 %" and "fell to
+    15 %", or "in 2019" and "in 2024", are other claims in any language, yet a multilingual
+    embedding scores such a pair as high as a faithful translation. A claim without numbers
+    is not contradicted by one with them."""
+    left, right = numbers(a), numbers(b)
+    return not left or not right or left == right
+
+
+# Words that negate a clause, per language matched across (library.evidence.multilingual).
+# French "ne" is left out: "ne ... que" means "only" ("n'utilisent que 10 %"); its negations
+# carry "pas", "jamais" or "aucun". Hindi "न" is left out too ("न केवल": "not only"), and
+# "no" is a negation in Spanish but "in the" in Portuguese.
+_NEGATIONS: dict[str, frozenset[str]] = {
+    "en": frozenset(("not", "no", "never", "cannot", "none", "nor", "neither", "nobody")),
+    "fr": frozenset(("pas", "jamais", "aucun", "aucune")),
+    "es": frozenset(("no", "nunca", "ningún", "ninguna", "jamás", "tampoco")),
+    "de": frozenset(("nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie")),
+    "pt": frozenset(("não", "nunca", "nenhum", "nenhuma", "jamais")),
+    "ar": frozenset(("لا", "ليس", "ليست", "لم", "لن")),
+    "hi": frozenset(("नहीं", "मत")),
+}
+# Whitespace-separated words less punctuation (\w would split Devanagari at its vowel signs).
+_TOKEN = re.compile(r"[^\s.,;:!?¿¡«»\"“”„()\[\]।؟،]+")
+
+
+def negated(text: str, language: str) -> bool:
+    """Whether the claim says "not" (in its language; English rules when unknown)."""
+    words = _NEGATIONS.get(language[:2].lower(), _NEGATIONS["en"])
+    return any(
+        token in words or token.endswith(("n't", "n’t"))
+        for token in (m.casefold() for m in _TOKEN.findall(text))
+    )
+
+
+def best_cross_language_match(
+    *, text: str, language: str, vector: Vectors, candidates: Candidates, suggest_at: float
+) -> Match | None:
+    """The most similar candidate (claims in other languages, multilingual vectors) at or above
+    `suggest_at` whose numbers agree and which is negated exactly when this one is ("X does
+    not cause Y" and "X provoque Y" score like translations of each other). Never linked:
+    with no shared words there is no `same_content` check, and the evaluation set has
+    antonyms and other places scoring as high as translations (README, "Cross-language
+    matching"). Entities are not weighed: they are extracted by English rules."""
+    if not candidates.ids:
+        return None
+    cosines = candidates.vectors @ vector
+    for i in np.argsort(-cosines, kind="stable"):
+        score = float(cosines[i])
+        if score < suggest_at:
+            return None
+        other, other_language = candidates.texts[i], candidates.languages[i]
+        if numbers_agree(text, other) and negated(text, language) == negated(other, other_language):
+            return Match(claim_id=candidates.ids[i], score=round(score, 4), linked=False)
+    return None

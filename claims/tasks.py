@@ -89,7 +89,8 @@ def pipeline_sweep_stuck() -> int:
 
 @shared_task(name="claims.claim_index_refresh", acks_late=True)
 def claim_index_refresh(*, rebuild: bool = False) -> None:
-    """The reviewed-claims index of the machine that runs it (the others catch up by
-    themselves: core/ann.py)."""
+    """The reviewed-claims indexes (English and multilingual vectors) of the machine that runs
+    it (the others catch up by themselves: core/ann.py)."""
     cache.delete(matching.CLAIM_INDEX_REFRESH_PENDING)  # changes from now on need a new run
     matching.claim_index_refresh(rebuild=rebuild)
+    matching.multilingual_claim_index_refresh(rebuild=rebuild)

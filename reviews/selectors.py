@@ -284,6 +284,20 @@ def similar_reviewed(*, claim: Claim, limit: int = 5) -> list[ReviewItem]:
     )
 
 
+def reviewed_in_other_language(*, claim: Claim) -> ReviewItem | None:
+    """The earlier reviewed claim that claim matching found in another language (the same
+    claim, translated: claims.services.matching), with its verdict; None when the match, if
+    any, is in the claim's own language."""
+    if claim.similar_claim_id is None or not claim.language:
+        return None
+    return (
+        ReviewItem.objects.filter(claim_id=claim.similar_claim_id, verdict__isnull=False)
+        .exclude(claim__language__in=(claim.language, ""))
+        .select_related("claim", "verdict", "status")
+        .first()
+    )
+
+
 def allowed_statuses(*, item: ReviewItem) -> list[Status]:
     allowed = list(item.status.allowed_next.all())
     return [item.status, *allowed] if allowed else list(Status.objects.all())

@@ -44,6 +44,7 @@ CLAIM_EXAMPLE = {
     "speaker": "Dr Jane Smith",
     "speaker_kind": "person",
     "source": "",
+    "language": "en",
     "sentence": "Global sea level rose by about 20 centimetres between 1900 and 2018, she said.",
     "sentence_start": 312,
     "sentence_end": 392,

@@ -105,6 +105,17 @@ NOTE = Shape(
         Field("created_at", "created_at", serializers.DateTimeField),
     ),
 )
+# The earlier claim claim matching found (claims.services.matching), possibly in another
+# language: compare its language with the claim's. Internal: it may not be published.
+SIMILAR_CLAIM = Shape(
+    "SimilarClaimRef",
+    (
+        Field("id", "claim__similar_claim_id", serializers.IntegerField),
+        Field("language", "claim__similar_claim__language", serializers.CharField),
+        Field("similarity", "claim__similarity", serializers.FloatField, nullable=True),
+        Field("text", "claim__similar_claim__text", serializers.CharField),
+    ),
+)
 CLAIM = Shape(
     "ClaimOutput",
     (
@@ -114,6 +125,7 @@ CLAIM = Shape(
         Field("speaker", "claim__speaker", serializers.CharField),
         Field("speaker_kind", "claim__speaker_kind", serializers.CharField),
         Field("source", "claim__source", serializers.CharField),
+        Field("language", "claim__language", serializers.CharField),
         Field("sentence", "claim__sentence", serializers.CharField),
         Field("sentence_start", "claim__sentence_start", serializers.IntegerField),
         Field("sentence_end", "claim__sentence_end", serializers.IntegerField),
@@ -131,6 +143,7 @@ CLAIM = Shape(
             for name in ("assignee", "decided_by", "published_by")
         ),
         Nested("notes", NOTE, many=True, internal=True),
+        Nested("similar_claim", SIMILAR_CLAIM, nullable=True, internal=True),
         # pending, relevant, none (nothing above the relevance threshold), unavailable, failed
         Field("evidence_state", "claim__evidence_state", serializers.CharField, internal=True),
     ),

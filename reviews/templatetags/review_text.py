@@ -10,6 +10,7 @@ import nh3
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_info
 
 from core.text import balance_quotes
 from reviews.models import Citation, Note
@@ -51,3 +52,13 @@ def domain(url: str) -> str:
 def fetch_failure(citation: Citation) -> str:
     """Why a citation's page could not be fetched, in plain words."""
     return fetch_error_in_words(citation.url, citation.fetch_error)
+
+
+@register.filter
+def language_label(code: str) -> str:
+    """A language's English name ("fr": French). A code Django does not name (language
+    detection knows more) is shown upper-cased instead of failing the page."""
+    try:
+        return str(get_language_info(code)["name"])
+    except KeyError:
+        return code.upper()

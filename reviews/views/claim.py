@@ -220,6 +220,8 @@ def claim_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     claim, article = item.claim, item.claim.article
     prev_id, next_id = _neighbours(item)
     now = timezone.now()
+    similar = selectors.similar_reviewed(claim=claim)
+    other_language = selectors.reviewed_in_other_language(claim=claim)
     context = {
         **bound,
         "item": item,
@@ -229,7 +231,8 @@ def claim_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         "after": article.text[claim.sentence_end : claim.sentence_end + 400],
         **_citations_context(item),
         "conflict": conflict,
-        "similar": selectors.similar_reviewed(claim=claim),
+        "similar": [s for s in similar if other_language is None or s.pk != other_language.pk],
+        "other_language": other_language,
         "evidence": selectors.evidence_panel(claim=claim),
         "prev_id": prev_id,
         "next_id": next_id,

@@ -245,7 +245,11 @@ def test_more_fresh_rows_than_a_search_checks_means_behind(settings, index_dir, 
 
 
 def test_every_kind_is_declared_once():
-    assert [index.kind for index in ann.ann_indexes()] == ["passages", "claims"]
+    assert [index.kind for index in ann.ann_indexes()] == [
+        "passages",
+        "claims",
+        "claims-multilingual",
+    ]
     with pytest.raises(ValueError, match="passages"):
         ann.AnnIndex(
             "passages",
@@ -266,10 +270,13 @@ def test_the_command_builds_every_index_of_the_machine(db, index_dir):
     assert out.getvalue().splitlines() == [
         "passages: 3 vectors (3 added, 0 removed, rebuilt)",
         "claims: 0 vectors (0 added, 0 removed, rebuilt)",
+        "claims-multilingual: 0 vectors (0 added, 0 removed, rebuilt)",
     ]
-    assert {"passages.usearch", "claims.usearch"} <= {p.name for p in index_dir.iterdir()}
+    assert {"passages.usearch", "claims.usearch", "claims-multilingual.usearch"} <= {
+        p.name for p in index_dir.iterdir()
+    }
     call_command("refresh_ann_indexes", "--rebuild", stdout=out)
-    assert out.getvalue().splitlines()[-2] == "passages: 3 vectors (3 added, 0 removed, rebuilt)"
+    assert out.getvalue().splitlines()[-3] == "passages: 3 vectors (3 added, 0 removed, rebuilt)"
 
 
 def _best_cosines(vectors: Vectors, query: Vectors, count: int) -> Vectors:

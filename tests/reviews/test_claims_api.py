@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from claims.models import Claim
 from reviews.models import PublicationChange, Tag
 from reviews.services.citations import citation_add, note_add
 from reviews.services.workflow import review_item_update
@@ -269,3 +270,31 @@ def test_offsets_postgresql_cannot_store_are_compared_in_utc(published, key_clie
     assert (
         client.get("/api/v1/claims?published_before=0001-01-01T00:00:00%2B05:00").status_code == 400
     )
+
+
+def test_the_similar_claim_carries_its_language(published, key_client):
+    """Claim matching found the published claim for a claim in another language: internal
+    callers see which, in which language; public ones see only each claim's language."""
+
+    other = ReviewItemFactory.create(claim__text="Le niveau de la mer a monté de 20 cm.")
+    Claim.objects.filter(pk=published.claim_id).update(language="en")
+    Claim.objects.filter(pk=other.claim_id).update(
+        language="fr", similar_claim_id=published.claim_id, similarity=0.93
+    )
+    detail = key_client("claims:read_all").get(f"/api/v1/claims/{other.claim_id}").json()
+    assert detail["language"] == "fr"
+    assert detail["similar_claim"] == {
+        "id": published.claim_id,
+        "language": "en",
+        "similarity": 0.93,
+        "text": published.claim.text,
+    }
+    assert (
+        key_client("claims:read_all")
+        .get(f"/api/v1/claims/{published.claim_id}")
+        .json()["similar_claim"]
+        is None
+    )
+    public = key_client("claims:read").get(f"/api/v1/claims/{published.claim_id}").json()
+    assert public["language"] == "en"
+    assert "similar_claim" not in public

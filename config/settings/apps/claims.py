@@ -51,6 +51,12 @@ CLAIMDESK_PIPELINE_MAX_ATTEMPTS = env.int("CLAIMDESK_PIPELINE_MAX_ATTEMPTS", def
 CLAIMDESK_MATCH_SUGGEST_THRESHOLD = env.float("CLAIMDESK_MATCH_SUGGEST_THRESHOLD", default=0.75)
 CLAIMDESK_MATCH_AUTOLINK_THRESHOLD = env.float("CLAIMDESK_MATCH_AUTOLINK_THRESHOLD", default=0.9)
 CLAIMDESK_MATCH_MIN_WORDS = env.int("CLAIMDESK_MATCH_MIN_WORDS", default=8)
+# A claim in another language (multilingual vectors, README "Cross-language matching") is
+# suggested at or above this cosine, never auto-linked: the lowest threshold at which the
+# evaluation set's suggestions are 95% right (`manage.py evaluate_matching --cross-language`).
+CLAIMDESK_MATCH_CROSS_LANGUAGE_THRESHOLD = env.float(
+    "CLAIMDESK_MATCH_CROSS_LANGUAGE_THRESHOLD", default=0.91
+)
 
 # --- Optional LLM rewriting -----------------------------------------------------------------
 # Optional LLM backend (OpenAI-compatible /chat/completions) that rewrites claims so they
