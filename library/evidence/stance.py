@@ -74,22 +74,29 @@ class StanceModel:
         self.pipeline = pipeline
         self.thresholds = thresholds
 
-    def predict(self, claim: str, passages: Sequence[str]) -> list[StanceHint]:
+    def top_labels(self, claim: str, passages: Sequence[str]) -> list[tuple[str, float]]:
+        """The model's own answer per passage: (dataset label, its probability), ungated."""
         if not passages:
             return []
         probabilities = self.pipeline.predict_proba([f"{claim}{SEPARATOR}{p}" for p in passages])
         classes = list(self.pipeline.classes_)
+        best = np.argmax(probabilities, axis=1)
+        return [
+            (classes[b], round(float(row[b]), 4))
+            for b, row in zip(best, probabilities, strict=True)
+        ]
+
+    def predict(self, claim: str, passages: Sequence[str]) -> list[StanceHint]:
+        """Hints as shown: a label only at or above its threshold, else "" (unclear)."""
         hints = []
-        for row in probabilities:
-            best = int(np.argmax(row))
-            label, confidence = classes[best], round(float(row[best]), 4)
+        for label, confidence in self.top_labels(claim, passages):
             threshold = self.thresholds.get(label)
             shown = threshold is not None and confidence >= threshold
             hints.append(StanceHint(STANCE_OF_LABEL[label] if shown else "", confidence))
         return hints
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> StanceModel:
+    def load(cls, path: Path) -> StanceModel:
         """Raises StanceUnavailableError when the model file is missing or unreadable."""
         try:
             pipeline = load_model(

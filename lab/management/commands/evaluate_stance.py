@@ -9,9 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lab.stance import read_stance_jsonl, score
-from library.evidence.stance import MODEL_PATH, STANCE_OF_LABEL, StanceModel
-
-LABEL_OF_STANCE = {stance: label for label, stance in STANCE_OF_LABEL.items()}
+from library.evidence.stance import MODEL_PATH, StanceModel
 
 
 class Command(BaseCommand):
@@ -30,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         model = StanceModel.load(MODEL_PATH)
         predicted = [
-            LABEL_OF_STANCE[model.predict(claim, [passage])[0].stance]
+            model.top_labels(claim, [passage])[0][0]
             for claim, passage in zip(claims, evidence, strict=True)
         ]
         result = score(labels, predicted)
