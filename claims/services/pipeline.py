@@ -34,9 +34,9 @@ from library.evidence.judge import judge
 from library.evidence.registry import get_providers
 
 logger = logging.getLogger(__name__)
-_WORDS = re.compile(r"\w\w")
+_WORDS = re.compile(r"\w\w")  # text with no two word characters in a row has nothing to check
 # Characters of a claim sent to evidence providers (far above any real sentence).
-EVIDENCE_QUERY_CHARS = 2000  # text with no two word characters in a row has nothing to check
+EVIDENCE_QUERY_CHARS = 2000
 State = Article.State
 
 
