@@ -144,15 +144,19 @@ def match_candidates_near(*, claim: Claim, vector: Vectors, model: str) -> Candi
         .values_list("id", "embedding", "entities", "self_contained_text")
         if blob is not None
     ]
-    vectors = np.zeros((len(rows), DIMENSIONS), dtype=np.float32)
-    for row, (_, vector_row, _, _) in enumerate(rows):
-        vectors[row] = vector_row
     return Candidates(
         ids=[r[0] for r in rows],
-        vectors=vectors,
+        vectors=_matrix([r[1] for r in rows], DIMENSIONS),
         entities=[list(r[2] or []) for r in rows],
         texts=[r[3] for r in rows],
     )
+
+
+def _matrix(vectors: list[Vectors], dimensions: int) -> Vectors:
+    """One row per vector (an empty matrix of the right width when there are none)."""
+    if not vectors:
+        return np.zeros((0, dimensions), dtype=np.float32)
+    return np.vstack(vectors).astype(np.float32, copy=False)
 
 
 def cross_language_candidates_near(
@@ -170,12 +174,9 @@ def cross_language_candidates_near(
         .values_list("id", "multilingual_embedding", "self_contained_text", "language")
         if blob is not None
     ]
-    vectors = np.zeros((len(rows), MULTILINGUAL_DIMENSIONS), dtype=np.float32)
-    for row, (_, vector_row, _, _) in enumerate(rows):
-        vectors[row] = vector_row
     return Candidates(
         ids=[r[0] for r in rows],
-        vectors=vectors,
+        vectors=_matrix([r[1] for r in rows], MULTILINGUAL_DIMENSIONS),
         entities=[[] for _ in rows],
         texts=[r[2] for r in rows],
         languages=[r[3] for r in rows],
