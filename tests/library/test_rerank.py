@@ -1,6 +1,10 @@
-"""The cross-encoder reranker: the shipped int8 model on a small fixed set (real output, no
+"""The cross-encoder reranker: a built int8 model on a small fixed set (real output, no
 mocks), its mixing with the hybrid order, and the fallbacks when its files are missing or
-broken (the hybrid order, a warning, never an exception)."""
+broken (the hybrid order, a warning, never an exception).
+
+No reranker model ships (the one trained here lost to hybrid retrieval on held-in SciFact:
+README, "Reranking"), so the tests of a real model run where one has been built with
+`manage.py train_reranker` into library/evidence/models/ and skip elsewhere."""
 
 import logging
 import shutil
@@ -34,6 +38,13 @@ OTHERS = [
 ]
 
 
+needs_model = pytest.mark.skipif(
+    not MODEL_PATH.is_file(),
+    reason=f"no reranker model at {MODEL_PATH} (none ships; build one with "
+    "`manage.py train_reranker`, README 'Reranking')",
+)
+
+
 @pytest.fixture
 def fresh_reranker():
     get_reranker.cache_clear()
@@ -41,9 +52,10 @@ def fresh_reranker():
     get_reranker.cache_clear()
 
 
-def test_the_shipped_model_moves_the_relevant_passage_first():
-    assert MODEL_PATH.is_file(), "the reranker ships in the repository"
+@needs_model
+def test_a_built_model_moves_the_relevant_passage_first():
     reranker = Reranker.load(MODEL_PATH, threads=1)
+    reranker.weights = {}  # the logit alone
     texts = dict(enumerate([*OTHERS, RELEVANT], start=1))
     hits = [(pid, 1.0 / (60 + rank)) for rank, pid in enumerate(texts, start=1)]
     reranked = rerank(CLAIM, hits, texts, top_k=4, reranker=reranker)
@@ -53,6 +65,7 @@ def test_the_shipped_model_moves_the_relevant_passage_first():
     assert logits[3] > max(logits[:3])
 
 
+@needs_model
 def test_only_the_top_k_are_rescored():
     reranker = Reranker.load(MODEL_PATH, threads=1)
     texts = dict(enumerate([*OTHERS, RELEVANT], start=1))
@@ -71,6 +84,7 @@ def test_combine_mixes_logit_and_hybrid_score():
     assert [r.key for r in combine(hits, [], weight=1.0)] == [10, 11, 12, 13]
 
 
+@needs_model
 def test_the_card_gives_a_weight_per_top_k():
     reranker = Reranker.load(MODEL_PATH, threads=1)
     assert CARD_PATH.is_file()
@@ -125,13 +139,28 @@ def library(db):
     refresh_lexical_stats()
 
 
+@needs_model
 def test_the_library_provider_reranks_its_top_k(library, settings, fresh_reranker):
     from library.evidence.library import LibraryProvider
 
     settings.CLAIMDESK_RERANK_TOP_K = 4
     hits = LibraryProvider().search(CLAIM, limit=2)
     assert len(hits) == 2
-    assert hits[0].url == "https://w.example/3"
-    assert hits[0].rerank_score is not None
+    assert all(h.rerank_score is not None for h in hits)
     settings.CLAIMDESK_RERANK_TOP_K = 0
     assert all(h.rerank_score is None for h in LibraryProvider().search(CLAIM, limit=4))
+
+
+def test_the_library_provider_without_a_model_keeps_the_hybrid_order(
+    library, settings, tmp_path, monkeypatch, caplog, fresh_reranker
+):
+    from library.evidence.library import LibraryProvider
+
+    settings.CLAIMDESK_RERANK_TOP_K = 0
+    plain = LibraryProvider().search(CLAIM, limit=4)
+    assert plain
+    monkeypatch.setattr(rerank_module, "MODEL_PATH", tmp_path / "absent.int8.onnx")
+    settings.CLAIMDESK_RERANK_TOP_K = 4
+    with caplog.at_level(logging.WARNING, logger="library.evidence.rerank"):
+        assert LibraryProvider().search(CLAIM, limit=4) == plain
+    assert "reranking off" in caplog.text
