@@ -48,14 +48,17 @@ def length_batches(encodings: Sequence[Encoding], batch_size: int) -> Iterator[l
 
 def model_inputs(encodings: Sequence[Encoding], input_names: set[str]) -> dict[str, TokenIds]:
     """Right-padded `input_ids` and `attention_mask` (plus `token_type_ids` if the graph takes
-    them) for one batch."""
+    them) for one batch. Segment ids are 0 for single texts and 1 for a pair's second text
+    (the cross-encoder reranker's passage)."""
     width = max(len(e.ids) for e in encodings)
     ids = np.zeros((len(encodings), width), dtype=np.int64)
     mask = np.zeros_like(ids)
+    types = np.zeros_like(ids)
     for row, encoding in enumerate(encodings):
         ids[row, : len(encoding.ids)] = encoding.ids
         mask[row, : len(encoding.ids)] = 1
+        types[row, : len(encoding.type_ids)] = encoding.type_ids
     feed: dict[str, Any] = {"input_ids": ids, "attention_mask": mask}
     if "token_type_ids" in input_names:
-        feed["token_type_ids"] = np.zeros_like(ids)
+        feed["token_type_ids"] = types
     return feed

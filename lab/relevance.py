@@ -71,7 +71,8 @@ def collect_pairs(
     group_of = claim_groups(qrels, [str(q["_id"]) for q in judged])
     features, labels, groups = [], [], []
     embedder = get_embedder()
-    with scratch_corpus(corpus) as (_, _, doc_of_passage):
+    with scratch_corpus(corpus, progress=progress) as scratch:
+        doc_of_passage = scratch.doc_of_passage
         vectors = scratch_vectors(progress)
         row_of = {pid: row for row, pid in enumerate(vectors.passage_ids)}
         search = scratch_hybrid(vectors)

@@ -3,6 +3,7 @@ back afterwards) and scores queries against graded relevance judgements."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -146,23 +147,6 @@ def scratch_hybrid(vectors: ScratchVectors) -> Callable[[str, Vectors, int], Ran
     )
 
 
-@contextmanager
-def scratch_corpus(corpus: Path) -> Iterator[tuple[int, int, dict[int, str]]]:
-    """Index `corpus` inside a transaction that is rolled back on exit. Yields the document
-    and passage counts and each scratch passage's BEIR document id."""
-    with transaction.atomic():
-        n_docs, n_passages = _index_corpus(corpus)
-        refresh_lexical_stats()
-        doc_of_passage = {
-            pid: url.removeprefix(BEIR_URL)
-            for pid, url in SourcePassage.objects.filter(
-                document__url__startswith=BEIR_URL
-            ).values_list("id", "document__url")
-        }
-        yield n_docs, n_passages, doc_of_passage
-        transaction.set_rollback(True)
-
-
 def _searcher(mode: str, progress: Callable[[str, int, int], None]) -> Search:
     if mode == "lexical":
         return lambda q, k: lexical_search(q, limit=k)
@@ -173,49 +157,118 @@ def _searcher(mode: str, progress: Callable[[str, int, int], None]) -> Search:
     return lambda q, k: hybrid(q, embedder.embed([q])[0], k)
 
 
+@dataclass(frozen=True)
+class ScratchCorpus:
+    """A BEIR corpus indexed inside a transaction that is rolled back at the end: `search`
+    per mode, and each scratch passage's document id."""
+
+    documents: int
+    passages: int
+    doc_of_passage: dict[int, str]
+    progress: Callable[[str, int, int], None]
+
+    def searcher(self, mode: str) -> Search:
+        return _searcher(mode, self.progress)
+
+
+@contextmanager
+def scratch_corpus(
+    corpus: Path, *, progress: Callable[[str, int, int], None] = lambda stage, done, total: None
+) -> Iterator[ScratchCorpus]:
+    with transaction.atomic():
+        n_docs, n_passages = _index_corpus(corpus)
+        refresh_lexical_stats()
+        doc_of_passage = {
+            pid: url.removeprefix(BEIR_URL)
+            for pid, url in SourcePassage.objects.filter(
+                document__url__startswith=BEIR_URL
+            ).values_list("id", "document__url")
+        }
+        yield ScratchCorpus(n_docs, n_passages, doc_of_passage, progress)
+        transaction.set_rollback(True)
+
+
+def documents_ranked(hits: list[tuple[int, float]], doc_of_passage: dict[int, str]) -> list[str]:
+    """Documents ranked by their best passage."""
+    ranked: dict[str, None] = {}
+    for pid, _ in hits:
+        doc = doc_of_passage.get(pid)
+        if doc is not None:
+            ranked.setdefault(doc)
+    return list(ranked)
+
+
+@dataclass(frozen=True)
+class QueryScores:
+    ndcg_at_10: float
+    recall_at_10: float
+    recall_at_100: float
+    mrr_at_10: float
+
+    @classmethod
+    def of(cls, ranked: list[str], judged: dict[str, int]) -> QueryScores:
+        relevant = {d: g for d, g in judged.items() if g > 0}
+        first = next((rank for rank, d in enumerate(ranked[:10], start=1) if d in relevant), 0)
+        return cls(
+            ndcg_at_10=_ndcg_at_10(ranked, relevant),
+            recall_at_10=len(set(ranked[:10]) & relevant.keys()) / len(relevant),
+            recall_at_100=len(set(ranked[:100]) & relevant.keys()) / len(relevant),
+            mrr_at_10=1 / first if first else 0.0,
+        )
+
+    @classmethod
+    def mean(cls, scores: list[QueryScores]) -> QueryScores:
+        """The mean of each score (zeros for no queries: a tiny slice's empty part)."""
+        if not scores:
+            return cls(0.0, 0.0, 0.0, 0.0)
+        return cls(
+            *(
+                round(statistics.fmean(getattr(s, name) for s in scores), 4)
+                for name in ("ndcg_at_10", "recall_at_10", "recall_at_100", "mrr_at_10")
+            )
+        )
+
+
 def evaluate_retrieval(
     corpus: Path,
     queries: Path,
     qrels_path: Path,
     *,
     mode: str = "hybrid",
+    query_ids: set[str] | None = None,
     progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
 ) -> RetrievalScores:
-    """Index `corpus` in a transaction that is rolled back, then run every judged query
-    through the `mode` retriever (one of MODES)."""
+    """Index `corpus` in a transaction that is rolled back, then run every judged query (or
+    those of `query_ids`) through the `mode` retriever (one of MODES)."""
     if mode not in MODES:
         raise ValueError(f"mode {mode!r}: expected one of {', '.join(MODES)}")
     qrels = read_qrels(qrels_path)
-    judged = [q for q in read_jsonl(queries) if str(q["_id"]) in qrels]
-    with scratch_corpus(corpus) as (n_docs, n_passages, doc_of_passage):
-        search = _searcher(mode, progress)
-        ndcg, r10, r100, mrr, latencies = [], [], [], [], []
+    judged = [
+        q
+        for q in read_jsonl(queries)
+        if str(q["_id"]) in qrels and (query_ids is None or str(q["_id"]) in query_ids)
+    ]
+    with scratch_corpus(corpus, progress=progress) as scratch:
+        search = scratch.searcher(mode)
+        per_query, latencies = [], []
         for done, query in enumerate(judged, start=1):
             started = time.perf_counter()
             hits = search(str(query["text"]), 1000)
             latencies.append((time.perf_counter() - started) * 1000)
-            ranked: list[str] = []
-            for pid, _ in hits:  # documents ranked by their best passage
-                doc = doc_of_passage.get(pid)
-                if doc is not None and doc not in ranked:
-                    ranked.append(doc)
-            relevant = {d: g for d, g in qrels[str(query["_id"])].items() if g > 0}
-            ndcg.append(_ndcg_at_10(ranked, relevant))
-            r10.append(len(set(ranked[:10]) & relevant.keys()) / len(relevant))
-            r100.append(len(set(ranked[:100]) & relevant.keys()) / len(relevant))
-            first = next((rank for rank, d in enumerate(ranked[:10], start=1) if d in relevant), 0)
-            mrr.append(1 / first if first else 0.0)
+            ranked = documents_ranked(hits, scratch.doc_of_passage)
+            per_query.append(QueryScores.of(ranked, qrels[str(query["_id"])]))
             progress("queries", done, len(judged))
-    quantiles = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
+    mean = QueryScores.mean(per_query)
     return RetrievalScores(
-        ndcg_at_10=round(statistics.fmean(ndcg), 4),
-        recall_at_10=round(statistics.fmean(r10), 4),
-        recall_at_100=round(statistics.fmean(r100), 4),
-        mrr_at_10=round(statistics.fmean(mrr), 4),
+        **dataclasses.asdict(mean),
         p50_ms=round(statistics.median(latencies), 2),
-        p95_ms=round(quantiles[18], 2),
+        p95_ms=round(p95(latencies), 2),
         queries=len(judged),
-        documents=n_docs,
-        passages=n_passages,
+        documents=scratch.documents,
+        passages=scratch.passages,
         mode=mode,
     )
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]

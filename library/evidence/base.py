@@ -19,6 +19,9 @@ class EvidenceCandidate:
     stance_confidence: float | None = None
     rating: str = ""  # an earlier fact-check's verdict
     published_at: datetime | None = None
+    # The cross-encoder reranker's logit (library.evidence.rerank) for the library passages it
+    # rescored; None for the rest and for other providers.
+    rerank_score: float | None = None
     # Set by library.evidence.judge: calibrated relevance (None: could not be scored) and
     # whether the item is listed as evidence.
     relevance: float | None = None

@@ -1,10 +1,10 @@
 """Hybrid retrieval: lexical (BM25) and dense (embedding) candidates fused by reciprocal rank.
 
-Reciprocal rank fusion scores a passage by sum(1 / (k + rank)) over the lists it appears in,
-so neither retriever's score scale matters and a passage both retrievers rank well comes
-first. When dense search is unavailable (no model files, no index yet, an index built with
-another model) the lexical ranking is returned on its own: evidence gathering degrades, it
-does not stop.
+Reciprocal rank fusion scores a passage by sum(w / (k + rank)) over the lists it appears in
+(w: 1 for lexical, CLAIMDESK_HYBRID_DENSE_WEIGHT for dense), so neither retriever's score
+scale matters and a passage both retrievers rank well comes first. When dense search is
+unavailable (no model files, no index yet, an index built with another model) the lexical
+ranking is returned on its own: evidence gathering degrades, it does not stop.
 """
 
 from __future__ import annotations
@@ -25,12 +25,15 @@ Ranking = list[tuple[int, float]]
 DenseSearch = Callable[[Vectors, int], Ranking | None]
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Ranking], *, k: int) -> Ranking:
-    """Fused (id, score) pairs, best first; ties broken by id for a stable order."""
+def reciprocal_rank_fusion(
+    rankings: Sequence[Ranking], *, k: int, weights: Sequence[float] | None = None
+) -> Ranking:
+    """Fused (id, score) pairs, best first; ties broken by id for a stable order. `weights`
+    scales each ranking's contributions (all 1 by default)."""
     fused: dict[int, float] = defaultdict(float)
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
         for rank, (key, _) in enumerate(ranking, start=1):
-            fused[key] += 1.0 / (k + rank)
+            fused[key] += weight / (k + rank)
     return sorted(
         ((key, round(score, 6)) for key, score in fused.items()), key=lambda p: (-p[1], p[0])
     )
@@ -67,4 +70,6 @@ def hybrid_search(
     semantic = dense(vector, candidates) if vector is not None else None
     if semantic is None:
         return lexical[:limit]
-    return reciprocal_rank_fusion([lexical, semantic], k=conf().hybrid_rrf_k)[:limit]
+    return reciprocal_rank_fusion(
+        [lexical, semantic], k=conf().hybrid_rrf_k, weights=[1.0, conf().hybrid_dense_weight]
+    )[:limit]

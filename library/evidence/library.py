@@ -13,10 +13,13 @@ from operator import or_
 
 from django.db.models import Q
 
+from library.conf import conf
 from library.evidence.base import EvidenceCandidate
 from library.evidence.hybrid import hybrid_search
+from library.evidence.rerank import rerank
 from library.evidence.terms import TOKEN, query_terms
 from library.models import FactCheck, SourcePassage
+from library.services.indexing import passage_embedding_text
 
 _MAX_CANDIDATES = 2000
 _K1, _B = 1.2, 0.75
@@ -54,7 +57,8 @@ class LibraryProvider:
     name = "library"
 
     def search(self, claim_text: str, *, limit: int) -> list[EvidenceCandidate]:
-        hits = hybrid_search(claim_text, limit=limit)
+        top_k = conf().rerank_top_k
+        hits = hybrid_search(claim_text, limit=max(limit, top_k))
         rows = (
             SourcePassage.objects.filter(pk__in=[passage_id for passage_id, _ in hits])
             .select_related("document")
@@ -62,17 +66,22 @@ class LibraryProvider:
             .only("id", "text", "document__url", "document__title", "document__publisher")
             .in_bulk()
         )
+        hits = [hit for hit in hits if hit[0] in rows]
+        # What the reranker reads for a passage is what was embedded for it.
+        texts = {
+            pid: passage_embedding_text(rows[pid].document.title, rows[pid].text) for pid in rows
+        }
         return [
             EvidenceCandidate(
-                url=rows[pid].document.url,
-                title=rows[pid].document.title,
-                publisher=rows[pid].document.publisher,
-                snippet=rows[pid].text,
-                score=round(score, 4),
-                passage_id=pid,
+                url=rows[hit.key].document.url,
+                title=rows[hit.key].document.title,
+                publisher=rows[hit.key].document.publisher,
+                snippet=rows[hit.key].text,
+                score=round(hit.score, 4),
+                passage_id=hit.key,
+                rerank_score=hit.rerank_score,
             )
-            for pid, score in hits
-            if pid in rows
+            for hit in rerank(claim_text, hits, texts, top_k=top_k)[:limit]
         ]
 
 

@@ -190,6 +190,15 @@ def test_reciprocal_rank_fusion_rewards_agreement():
     assert [key for key, _ in fused] == [2, 1, 3]
 
 
+def test_reciprocal_rank_fusion_weights_a_ranking():
+    lexical, dense = [(1, 9.0), (2, 5.0)], [(3, 0.9)]
+    plain = hybrid.reciprocal_rank_fusion([lexical, dense], k=20)
+    assert [key for key, _ in plain] == [1, 3, 2]  # 1 and 3 tie; the id breaks it
+    weighted = hybrid.reciprocal_rank_fusion([lexical, dense], k=20, weights=[1.0, 1.25])
+    assert [key for key, _ in weighted] == [3, 1, 2]
+    assert weighted[0][1] == round(1.25 / 21, 6)
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
 def test_empty_claims_find_nothing(library, text):
     assert hybrid.hybrid_search(text, limit=5) == []
