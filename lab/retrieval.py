@@ -20,7 +20,7 @@ from django.db import transaction
 from usearch.index import Index
 
 from core.ann import index_search, new_index
-from library.evidence.embedder import DIMENSIONS, Vectors, get_embedder
+from library.evidence.embedder import DIMENSIONS, TextEmbedder, Vectors, get_embedder
 from library.evidence.hybrid import Ranking, hybrid_search
 from library.evidence.search import lexical_search, refresh_lexical_stats
 from library.models import SourceDocument, SourcePassage
@@ -29,6 +29,7 @@ from library.services.sources import split_passages
 
 BEIR_URL = "beir://corpus/"
 MODES = ("lexical", "dense", "hybrid")
+EMBEDDERS = ("minilm", "static")
 Search = Callable[[str, int], list[tuple[int, float]]]
 
 
@@ -110,7 +111,20 @@ class ScratchVectors:
     vectors: Vectors
 
 
-def scratch_vectors(progress: Callable[[str, int, int], None]) -> ScratchVectors:
+def text_embedder(name: str) -> TextEmbedder:
+    """The transformer (`minilm`, the default) or the static model distilled from it."""
+    if name not in EMBEDDERS:
+        raise ValueError(f"embedder {name!r}: expected one of {', '.join(EMBEDDERS)}")
+    if name == "static":
+        from lab.static_embedder import get_static_embedder
+
+        return get_static_embedder()
+    return get_embedder()
+
+
+def scratch_vectors(
+    progress: Callable[[str, int, int], None], embedder: TextEmbedder | None = None
+) -> ScratchVectors:
     """The scratch passages' vectors in an in-memory ANN index (the on-disk one is untouched).
 
     Embedding a corpus is the slow part (SciFact: 26,000 passages, minutes on two cores), so
@@ -121,7 +135,8 @@ def scratch_vectors(progress: Callable[[str, int, int], None]) -> ScratchVectors
         .order_by("id")
         .values_list("id", "text", "document__title")
     )
-    embedder, texts = get_embedder(), [passage_embedding_text(t, text) for _, text, t in rows]
+    embedder = embedder or get_embedder()
+    texts = [passage_embedding_text(t, text) for _, text, t in rows]
     digest = hashlib.sha256("\x1e".join([embedder.version, *texts]).encode()).hexdigest()
     cache = Path(settings.VAR_DIR) / "evaluation" / f"vectors-{digest[:24]}.npy"
     if cache.is_file():
@@ -163,10 +178,12 @@ def scratch_corpus(corpus: Path) -> Iterator[tuple[int, int, dict[int, str]]]:
         transaction.set_rollback(True)
 
 
-def _searcher(mode: str, progress: Callable[[str, int, int], None]) -> Search:
+def _searcher(
+    mode: str, progress: Callable[[str, int, int], None], embedder: TextEmbedder
+) -> Search:
     if mode == "lexical":
         return lambda q, k: lexical_search(q, limit=k)
-    vectors, embedder = scratch_vectors(progress), get_embedder()
+    vectors = scratch_vectors(progress, embedder)
     if mode == "dense":
         return lambda q, k: index_search(vectors.index, embedder.embed([q])[0], limit=k)
     hybrid = scratch_hybrid(vectors)
@@ -179,6 +196,7 @@ def evaluate_retrieval(
     qrels_path: Path,
     *,
     mode: str = "hybrid",
+    embedder: str = "minilm",
     progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
 ) -> RetrievalScores:
     """Index `corpus` in a transaction that is rolled back, then run every judged query
@@ -188,7 +206,7 @@ def evaluate_retrieval(
     qrels = read_qrels(qrels_path)
     judged = [q for q in read_jsonl(queries) if str(q["_id"]) in qrels]
     with scratch_corpus(corpus) as (n_docs, n_passages, doc_of_passage):
-        search = _searcher(mode, progress)
+        search = _searcher(mode, progress, text_embedder(embedder))
         ndcg, r10, r100, mrr, latencies = [], [], [], [], []
         for done, query in enumerate(judged, start=1):
             started = time.perf_counter()
