@@ -20,7 +20,7 @@ from django.db import transaction
 from usearch.index import Index
 
 from core.ann import index_search, new_index
-from library.evidence.embedder import DIMENSIONS, TextEmbedder, Vectors, get_embedder
+from library.evidence.embedder import TextEmbedder, Vectors, get_embedder
 from library.evidence.hybrid import Ranking, hybrid_search
 from library.evidence.search import lexical_search, refresh_lexical_stats
 from library.models import SourceDocument, SourcePassage
@@ -142,13 +142,14 @@ def scratch_vectors(
     if cache.is_file():
         vectors = np.load(cache)
     else:
-        vectors, step = np.zeros((len(texts), DIMENSIONS), dtype=np.float32), 256
+        dimensions = embedder.embed([" "]).shape[1]  # the static model may have fewer
+        vectors, step = np.zeros((len(texts), dimensions), dtype=np.float32), 256
         for offset in range(0, len(texts), step):
             vectors[offset : offset + step] = embedder.embed(texts[offset : offset + step])
             progress("passages embedded", min(offset + step, len(texts)), len(texts))
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.save(cache, vectors)
-    index = new_index(DIMENSIONS)
+    index = new_index(vectors.shape[1])
     ids = [pid for pid, _, _ in rows]
     index.add(np.array(ids, dtype=np.uint64), vectors)
     return ScratchVectors(index=index, passage_ids=ids, texts=texts, vectors=vectors)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from tokenizers import Tokenizer
 
-from library.evidence.embedder import DIMENSIONS, EmbedderUnavailableError, Vectors
+from library.evidence.embedder import EmbedderUnavailableError, Vectors
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "var" / "static-embedder"
 STATIC_MATRIX_PATH = MODEL_DIR / "minilm-l6-v2.static.npy"
@@ -50,9 +50,10 @@ class StaticEmbedder:
                 f"Cannot load the static embedding model ({exc}). "
                 f"Rebuild it with `{STATIC_REBUILD_HINT}`."
             ) from exc
-        if matrix.ndim != 2 or matrix.shape[1] != DIMENSIONS:
+        if matrix.ndim != 2 or matrix.shape[0] < tokenizer.get_vocab_size():
             raise EmbedderUnavailableError(
-                f"{matrix_path}: expected a (pieces, {DIMENSIONS}) matrix, got {matrix.shape}. "
+                f"{matrix_path}: expected one row per word piece "
+                f"({tokenizer.get_vocab_size()}), got {matrix.shape}. "
                 f"Rebuild it with `{STATIC_REBUILD_HINT}`."
             )
         self.matrix = np.asarray(matrix, dtype=np.float32)
@@ -62,11 +63,12 @@ class StaticEmbedder:
         unknown = tokenizer.token_to_id(str(card.get("unk_token", "[UNK]")))
         self.unknown_id = -1 if unknown is None else unknown
         self.version: str = str(card["version"])
+        self.dimensions = int(matrix.shape[1])
 
     def embed(self, texts: Sequence[str], *, batch_size: int = 0) -> Vectors:
         """Unit vectors, one row per text (a text of unknown pieces only gets zeros).
         `batch_size` is accepted for the transformer's signature and ignored."""
-        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
             return out
         encodings = self.tokenizer.encode_batch_fast(list(texts), add_special_tokens=False)

