@@ -368,7 +368,8 @@ def main() -> int:
     dense_p50, dense_p95 = _percentiles(dense)
     hybrid_p50, hybrid_p95 = _percentiles(hybrid)
     pk_p50, pk_p95 = _percentiles(pk)
-    figures = {
+    embed_rate = round(len(real) / embed_s, 1)
+    figures: dict[str, float | int | None] = {
         "passages": len(ids),
         "passages_embedded_by_model": len(real),
         "synthetic_vectors": len(ids) - len(real),
@@ -376,7 +377,7 @@ def main() -> int:
         "ann_index_size": int(built["size"]),
         "index_passages_per_s": round(len(ids) / index_s, 1),
         "insert_passages_per_s": round(len(ids) / insert_s, 1),
-        "embed_passages_per_s": round(len(real) / embed_s, 1),
+        "embed_passages_per_s": embed_rate,
         "ann_build_s": round(ann_s, 1),
         "lexical_stats_s": round(stats_s, 1),
         "index_s": round(index_s, 1),
@@ -407,9 +408,9 @@ def main() -> int:
     )
     print(
         f"  vectors: {len(real)} passages embedded by the model at "
-        f"{figures['embed_passages_per_s']} passages/s; {len(ids) - len(real)} synthetic "
+        f"{embed_rate} passages/s; {len(ids) - len(real)} synthetic "
         "(a real vector plus noise); embedding them all would take "
-        f"{(len(ids) / max(figures['embed_passages_per_s'], 1e-9)) / 3600:.1f} h on this machine"
+        f"{(len(ids) / max(embed_rate, 1e-9)) / 3600:.1f} h on this machine"
     )
     if ndcg is not None:
         print(f"  hybrid nDCG@10 over the whole index: {ndcg} ({ndcg_queries} SciFact claims)")

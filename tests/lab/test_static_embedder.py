@@ -46,7 +46,7 @@ def test_the_same_words_give_the_same_vector_whatever_the_case(tmp_path):
 def test_a_missing_static_model_file_is_a_clear_error(tmp_path, missing):
     paths = list(_model(tmp_path))
     paths[missing].unlink()
-    with pytest.raises(EmbedderUnavailableError, match="lab.static_embedder_build"):
+    with pytest.raises(EmbedderUnavailableError, match=r"lab\.static_embedder_build"):
         static_embedder.StaticEmbedder(*paths)
 
 
