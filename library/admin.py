@@ -4,13 +4,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 
 from core.errors import ApplicationError
 from core.text import content_hash
 from library.evidence.embedder import EmbedderUnavailableError, model_version
-from library.models import SourceDocument
+from library.models import SourceDocument, SourcePassage
 from library.services.indexing import library_embedding_counts
 from library.services.sources import source_document_upsert, source_passages_rebuild
 
@@ -22,21 +22,30 @@ class SourceDocumentAdmin(admin.ModelAdmin[SourceDocument]):
     exclude = ["content_hash"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SourceDocument]:
-        """Each row's passage count and how many have a vector from the current model, in the
-        list's one query."""
+        """Each row's passage count and how many have a vector from the current model: one
+        correlated subquery each, evaluated for the page's rows only (the list's count query
+        drops them), so a million-passage library does not slow the list."""
         queryset = super().get_queryset(request)
         try:
-            current = Q(passages__embedding__model=model_version())
+            current = Q(embedding__model=model_version())
         except EmbedderUnavailableError:
             current = Q(pk__in=[])  # no model: nothing counts as embedded
+        passages = (
+            SourcePassage.objects.filter(document=OuterRef("pk")).order_by().values("document")
+        )
         return queryset.annotate(
-            passage_count=Count("passages", distinct=True),
-            embedded_count=Count("passages", filter=current, distinct=True),
+            passage_count=Subquery(
+                passages.annotate(n=Count("pk")).values("n"), output_field=IntegerField()
+            ),
+            embedded_count=Subquery(
+                passages.filter(current).annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
         )
 
     @admin.display(description="passages embedded")
     def passages_embedded(self, obj: SourceDocument) -> str:
-        return f"{getattr(obj, 'embedded_count', 0)} / {getattr(obj, 'passage_count', 0)}"
+        return f"{getattr(obj, 'embedded_count', 0) or 0} / {getattr(obj, 'passage_count', 0) or 0}"
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
