@@ -71,7 +71,7 @@ class Embedder:
         self.version: str = card.get("version", model_path.name)
         self._lock = threading.Lock()
 
-    def embed(self, texts: Sequence[str], *, batch_size: int = 32) -> Vectors:
+    def embed(self, texts: Sequence[str], *, batch_size: int = 8) -> Vectors:
         """Unit vectors, one row per text. Texts are batched by length so padding stays short."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
