@@ -1,6 +1,7 @@
 """Retrieval at scale on PostgreSQL: indexing throughput and query latency.
 
-    python -m benchmarks.retrieval [--passages N] [--queries Q] [--embed-sample M] [--json]
+    python -m benchmarks.retrieval [--passages N] [--queries Q] [--embed-sample M]
+        [--embed-all] [--scifact-docs D] [--json]
 
 Builds a scratch database (`claimdesk_bench_retrieval`, or --database-name, on the server of
 DATABASE_URL) holding
@@ -13,6 +14,13 @@ passages on two cores takes hours; the output says so and reports the model's ow
 throughput next to the rest. Then the lexeme statistics and the ANN index are built. The
 embedding and index-building steps run in a child process, as a worker would, and its peak
 RSS is reported; the loader's own (which holds the synthetic data) is reported beside it.
+
+With --embed-all every passage is embedded by the model through the indexing service (no
+synthetic vectors), and the indexing throughput includes the embedding. --scifact-docs D also
+indexes the first D real SciFact abstracts (split as the library splits them) among the
+synthetic passages, and scores the SciFact training claims whose cited abstracts are all
+among them by hybrid search over the whole index: nDCG@10 against the big index, to compare
+with `manage.py evaluate_retrieval` over the corpus alone.
 
 Queries are SciFact training claims, timed one by one: lexical, dense (embedding the claim
 included), hybrid (both, fused), and a plain SELECT of one passage by primary key as the
@@ -42,7 +50,8 @@ BENCH_DB = "claimdesk_bench_retrieval"
 JSON_KEYS = (
     "passages",
     "passages_embedded_by_model",
-    "passages_with_synthetic_vectors",
+    "synthetic_vectors",
+    "scifact_documents",
     "ann_index_size",
     "index_passages_per_s",
     "insert_passages_per_s",
@@ -62,6 +71,8 @@ JSON_KEYS = (
     "pk_select_p50_ms",
     "pk_select_p95_ms",
     "hybrid_p95_over_pk_select_p95",
+    "ndcg_queries",
+    "ndcg_at_10",
 )
 PASSAGES_PER_DOCUMENT = 20
 INSERT_BATCH = 5000
@@ -146,12 +157,84 @@ def _run_worker(step: str, sample: int) -> dict[str, float]:
     return figures
 
 
+def _insert_scifact(corpus: Path, limit: int) -> int:
+    """The first `limit` SciFact abstracts, as `evaluate_retrieval` indexes them."""
+    if limit <= 0:
+        return 0
+    from lab.retrieval import BEIR_URL, read_jsonl
+    from library.models import SourceDocument, SourcePassage
+    from library.services.sources import split_passages
+
+    rows = []
+    for row in read_jsonl(corpus):
+        rows.append(row)
+        if len(rows) == limit:
+            break
+    documents = SourceDocument.objects.bulk_create(
+        SourceDocument(
+            url=BEIR_URL + str(row["_id"]),
+            title=str(row.get("title", ""))[:500],
+            text=f"{row.get('title', '')}\n{row.get('text', '')}".strip(),
+        )
+        for row in rows
+    )
+    SourcePassage.objects.bulk_create(
+        (
+            SourcePassage(document=doc, start=start, end=end, text=doc.text[start:end])
+            for doc in documents
+            for start, end in split_passages(doc.text)
+        ),
+        batch_size=INSERT_BATCH,
+    )
+    return len(documents)
+
+
+def _scifact_ndcg(scifact: Path, documents: int) -> tuple[int, float]:
+    """Hybrid nDCG@10 of the judged training claims whose cited abstracts are all indexed,
+    documents ranked by their best passage (as `evaluate_retrieval` ranks them)."""
+    from lab.retrieval import BEIR_URL, _ndcg_at_10, read_jsonl, read_qrels
+    from library.evidence.hybrid import hybrid_search
+    from library.models import SourcePassage
+
+    doc_of_passage = {
+        pid: url.removeprefix(BEIR_URL)
+        for pid, url in SourcePassage.objects.filter(
+            document__url__startswith=BEIR_URL
+        ).values_list("id", "document__url")
+    }
+    indexed = set(doc_of_passage.values())
+    qrels = read_qrels(scifact / "qrels_train.tsv")
+    scores = []
+    for query in read_jsonl(scifact / "queries_train.jsonl"):
+        relevant = {d: g for d, g in qrels.get(str(query["_id"]), {}).items() if g > 0}
+        if not relevant or not relevant.keys() <= indexed:
+            continue
+        ranked: list[str] = []
+        for pid, _ in hybrid_search(str(query["text"]), limit=100):
+            doc = doc_of_passage.get(pid)
+            if doc is not None and doc not in ranked:
+                ranked.append(doc)
+        scores.append(_ndcg_at_10(ranked, relevant))
+    return len(scores), round(statistics.fmean(scores), 4) if scores else 0.0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--passages", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument(
         "--embed-sample", type=int, default=2000, help="Passages embedded by the real model."
+    )
+    parser.add_argument(
+        "--embed-all",
+        action="store_true",
+        help="Embed every passage with the model (no synthetic vectors; slow: hours at 1M).",
+    )
+    parser.add_argument(
+        "--scifact-docs",
+        type=int,
+        default=0,
+        help="Also index the first D SciFact abstracts and report hybrid nDCG@10 over the index.",
     )
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--database-name", default=BENCH_DB, help="Scratch database (recreated).")
@@ -221,12 +304,15 @@ def main() -> int:
                 start += len(text) + 1
         SourcePassage.objects.bulk_create(passages)
         inserted += len(batch)
+
+    # 1b. Real SciFact abstracts among them, for nDCG@10 over the big index.
+    scifact_docs = _insert_scifact(scifact / "corpus.jsonl", args.scifact_docs)
     insert_s = time.perf_counter() - started
 
-    # 2. Vectors: the first M through the real indexing service (in a worker process), the
-    # rest synthetic, written here.
+    # 2. Vectors: the first M (or all) through the real indexing service (in a worker
+    # process), the rest synthetic, written here.
     ids = list(SourcePassage.objects.order_by("id").values_list("id", flat=True))
-    embed_s = _run_worker("embed", args.embed_sample)["embed_s"]
+    embed_s = _run_worker("embed", len(ids) if args.embed_all else args.embed_sample)["embed_s"]
     real = np.stack(
         [
             np.frombuffer(bytes(v), dtype="<f4")
@@ -250,7 +336,8 @@ def main() -> int:
     # 3. Lexeme statistics and the ANN index, from the database, in a worker process.
     built = _run_worker("index", 0)
     stats_s, ann_s = built["stats_s"], built["ann_s"]
-    index_s = insert_s + store_vectors_s + stats_s + ann_s
+    # Model embedding counts towards indexing only when every vector is the model's.
+    index_s = insert_s + store_vectors_s + stats_s + ann_s + (embed_s if args.embed_all else 0)
     worker_rss = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     # What autovacuum does after a bulk load, done now so the planner has statistics.
     with connection.cursor() as cursor:
@@ -276,18 +363,21 @@ def main() -> int:
         embed_query.cache_clear()  # hybrid pays for its own embedding too
         hybrid.append(_time_ms(partial(hybrid_search, claim, limit=10)))
         pk.append(_time_ms(partial(select_by_pk, rng.choice(ids))))
+    ndcg_queries, ndcg = _scifact_ndcg(scifact, scifact_docs) if scifact_docs else (0, None)
     lexical_p50, lexical_p95 = _percentiles(lexical)
     dense_p50, dense_p95 = _percentiles(dense)
     hybrid_p50, hybrid_p95 = _percentiles(hybrid)
     pk_p50, pk_p95 = _percentiles(pk)
-    figures = {
-        "passages": args.passages,
+    embed_rate = round(len(real) / embed_s, 1)
+    figures: dict[str, float | int | None] = {
+        "passages": len(ids),
         "passages_embedded_by_model": len(real),
-        "passages_with_synthetic_vectors": len(ids) - len(real),
+        "synthetic_vectors": len(ids) - len(real),
+        "scifact_documents": scifact_docs,
         "ann_index_size": int(built["size"]),
-        "index_passages_per_s": round(args.passages / index_s, 1),
-        "insert_passages_per_s": round(args.passages / insert_s, 1),
-        "embed_passages_per_s": round(len(real) / embed_s, 1),
+        "index_passages_per_s": round(len(ids) / index_s, 1),
+        "insert_passages_per_s": round(len(ids) / insert_s, 1),
+        "embed_passages_per_s": embed_rate,
         "ann_build_s": round(ann_s, 1),
         "lexical_stats_s": round(stats_s, 1),
         "index_s": round(index_s, 1),
@@ -303,19 +393,27 @@ def main() -> int:
         "pk_select_p50_ms": pk_p50,
         "pk_select_p95_ms": pk_p95,
         "hybrid_p95_over_pk_select_p95": round(hybrid_p95 / pk_p95, 1),
+        "ndcg_queries": ndcg_queries,
+        "ndcg_at_10": ndcg,
     }
-    print(f"Retrieval benchmark, PostgreSQL, {args.passages} synthetic passages:")
+    print(
+        f"Retrieval benchmark, PostgreSQL, {args.passages} synthetic passages"
+        f" + {scifact_docs} SciFact abstracts ({len(ids)} passages):"
+    )
     print(
         f"  indexing: {figures['index_passages_per_s']} passages/s overall in {index_s:.1f}s "
-        f"(insert {insert_s:.1f}s, vectors {store_vectors_s:.1f}s, lexeme stats {stats_s:.1f}s, "
-        f"ANN {ann_s:.1f}s); indexing worker peak RSS {worker_rss} MB"
+        f"(insert {insert_s:.1f}s, embedding {embed_s:.1f}s"
+        f"{'' if args.embed_all else ' not counted'}, synthetic vectors {store_vectors_s:.1f}s, "
+        f"lexeme stats {stats_s:.1f}s, ANN {ann_s:.1f}s); indexing worker peak RSS {worker_rss} MB"
     )
     print(
         f"  vectors: {len(real)} passages embedded by the model at "
-        f"{figures['embed_passages_per_s']} passages/s; the other {len(ids) - len(real)} "
-        "are synthetic (a real vector plus noise): embedding them all would take "
-        f"{(len(ids) / max(figures['embed_passages_per_s'], 1e-9)) / 3600:.1f} h on this machine"
+        f"{embed_rate} passages/s; {len(ids) - len(real)} synthetic "
+        "(a real vector plus noise); embedding them all would take "
+        f"{(len(ids) / max(embed_rate, 1e-9)) / 3600:.1f} h on this machine"
     )
+    if ndcg is not None:
+        print(f"  hybrid nDCG@10 over the whole index: {ndcg} ({ndcg_queries} SciFact claims)")
     for name, p50, p95 in (
         ("lexical", lexical_p50, lexical_p95),
         ("dense (incl. embedding)", dense_p50, dense_p95),

@@ -21,7 +21,7 @@ from django.db import transaction
 from usearch.index import Index
 
 from core.ann import index_search, new_index
-from library.evidence.embedder import DIMENSIONS, Vectors, get_embedder
+from library.evidence.embedder import TextEmbedder, Vectors, get_embedder
 from library.evidence.hybrid import Ranking, hybrid_search
 from library.evidence.search import lexical_search, refresh_lexical_stats
 from library.models import SourceDocument, SourcePassage
@@ -30,6 +30,7 @@ from library.services.sources import split_passages
 
 BEIR_URL = "beir://corpus/"
 MODES = ("lexical", "dense", "hybrid")
+EMBEDDERS = ("minilm", "static")
 Search = Callable[[str, int], list[tuple[int, float]]]
 
 
@@ -111,7 +112,20 @@ class ScratchVectors:
     vectors: Vectors
 
 
-def scratch_vectors(progress: Callable[[str, int, int], None]) -> ScratchVectors:
+def text_embedder(name: str) -> TextEmbedder:
+    """The transformer (`minilm`, the default) or the static model distilled from it."""
+    if name not in EMBEDDERS:
+        raise ValueError(f"embedder {name!r}: expected one of {', '.join(EMBEDDERS)}")
+    if name == "static":
+        from lab.static_embedder import get_static_embedder
+
+        return get_static_embedder()
+    return get_embedder()
+
+
+def scratch_vectors(
+    progress: Callable[[str, int, int], None], embedder: TextEmbedder | None = None
+) -> ScratchVectors:
     """The scratch passages' vectors in an in-memory ANN index (the on-disk one is untouched).
 
     Embedding a corpus is the slow part (SciFact: 26,000 passages, minutes on two cores), so
@@ -122,19 +136,21 @@ def scratch_vectors(progress: Callable[[str, int, int], None]) -> ScratchVectors
         .order_by("id")
         .values_list("id", "text", "document__title")
     )
-    embedder, texts = get_embedder(), [passage_embedding_text(t, text) for _, text, t in rows]
+    embedder = embedder or get_embedder()
+    texts = [passage_embedding_text(t, text) for _, text, t in rows]
     digest = hashlib.sha256("\x1e".join([embedder.version, *texts]).encode()).hexdigest()
     cache = Path(settings.VAR_DIR) / "evaluation" / f"vectors-{digest[:24]}.npy"
     if cache.is_file():
         vectors = np.load(cache)
     else:
-        vectors, step = np.zeros((len(texts), DIMENSIONS), dtype=np.float32), 256
+        dimensions = embedder.embed([" "]).shape[1]  # the static model may have fewer
+        vectors, step = np.zeros((len(texts), dimensions), dtype=np.float32), 256
         for offset in range(0, len(texts), step):
             vectors[offset : offset + step] = embedder.embed(texts[offset : offset + step])
             progress("passages embedded", min(offset + step, len(texts)), len(texts))
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.save(cache, vectors)
-    index = new_index(DIMENSIONS)
+    index = new_index(vectors.shape[1])
     ids = [pid for pid, _, _ in rows]
     index.add(np.array(ids, dtype=np.uint64), vectors)
     return ScratchVectors(index=index, passage_ids=ids, texts=texts, vectors=vectors)
@@ -147,10 +163,12 @@ def scratch_hybrid(vectors: ScratchVectors) -> Callable[[str, Vectors, int], Ran
     )
 
 
-def _searcher(mode: str, progress: Callable[[str, int, int], None]) -> Search:
+def _searcher(
+    mode: str, progress: Callable[[str, int, int], None], embedder: TextEmbedder
+) -> Search:
     if mode == "lexical":
         return lambda q, k: lexical_search(q, limit=k)
-    vectors, embedder = scratch_vectors(progress), get_embedder()
+    vectors = scratch_vectors(progress, embedder)
     if mode == "dense":
         return lambda q, k: index_search(vectors.index, embedder.embed([q])[0], limit=k)
     hybrid = scratch_hybrid(vectors)
@@ -167,8 +185,8 @@ class ScratchCorpus:
     doc_of_passage: dict[int, str]
     progress: Callable[[str, int, int], None]
 
-    def searcher(self, mode: str) -> Search:
-        return _searcher(mode, self.progress)
+    def searcher(self, mode: str, embedder: TextEmbedder | None = None) -> Search:
+        return _searcher(mode, self.progress, embedder or get_embedder())
 
 
 @contextmanager
@@ -236,6 +254,7 @@ def evaluate_retrieval(
     *,
     mode: str = "hybrid",
     query_ids: set[str] | None = None,
+    embedder: str = "minilm",
     progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
 ) -> RetrievalScores:
     """Index `corpus` in a transaction that is rolled back, then run every judged query (or
@@ -249,7 +268,7 @@ def evaluate_retrieval(
         if str(q["_id"]) in qrels and (query_ids is None or str(q["_id"]) in query_ids)
     ]
     with scratch_corpus(corpus, progress=progress) as scratch:
-        search = scratch.searcher(mode)
+        search = scratch.searcher(mode, text_embedder(embedder))
         per_query, latencies = [], []
         for done, query in enumerate(judged, start=1):
             started = time.perf_counter()

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +34,14 @@ UNKNOWN_PIECE = "[UNK]"  # what BERT's WordPiece vocabulary calls a piece it doe
 REBUILD_HINT = "python -m lab.embedder_build (README, 'Dense retrieval')"
 
 Vectors = npt.NDArray[np.float32]
+
+
+class TextEmbedder(Protocol):
+    """What indexing and evaluation need of a model: its version and texts → unit vectors."""
+
+    version: str
+
+    def embed(self, texts: Sequence[str], *, batch_size: int = ...) -> Vectors: ...
 
 
 class EmbedderUnavailableError(RuntimeError):
@@ -62,7 +71,7 @@ class Embedder:
         self.version: str = card.get("version", model_path.name)
         self._lock = threading.Lock()
 
-    def embed(self, texts: Sequence[str], *, batch_size: int = 32) -> Vectors:
+    def embed(self, texts: Sequence[str], *, batch_size: int = 8) -> Vectors:
         """Unit vectors, one row per text. Texts are batched by length so padding stays short."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:

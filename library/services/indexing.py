@@ -7,7 +7,7 @@ the current model is never embedded again), so tasks can be re-run and re-delive
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -29,10 +29,15 @@ def passage_embedding_text(title: str, passage: str) -> str:
     return passage if not title or passage.startswith(title) else f"{title}\n{passage}"
 
 
-def passages_embed(*, passage_ids: Sequence[int]) -> int:
+Progress = Callable[[int, int], None]  # (passages looked at, of total)
+
+
+def passages_embed(
+    *, passage_ids: Sequence[int], progress: Progress = lambda done, total: None
+) -> int:
     """Embed the given passages that lack a current vector, one transaction per batch.
-    Returns how many were embedded. Two workers racing on one passage both write the same
-    vector (an upsert), so no lock is needed."""
+    Returns how many were embedded; `progress` hears after every batch. Two workers racing on
+    one passage both write the same vector (an upsert), so no lock is needed."""
     embedder = get_embedder()
     batch_size = conf().embed_batch
     done = 0
@@ -45,6 +50,7 @@ def passages_embed(*, passage_ids: Sequence[int]) -> int:
                 .only("id", "text", "document__title")
             )
             if not batch:
+                progress(min(offset + batch_size, len(passage_ids)), len(passage_ids))
                 continue
             vectors = embedder.embed(
                 [passage_embedding_text(p.document.title, p.text) for p in batch]
@@ -59,6 +65,7 @@ def passages_embed(*, passage_ids: Sequence[int]) -> int:
                 update_fields=["model", "vector", "embedded_at"],
             )
             done += len(batch)
+        progress(min(offset + batch_size, len(passage_ids)), len(passage_ids))
     return done
 
 
@@ -73,11 +80,20 @@ def source_document_index(*, document_id: int) -> int:
     return embedded
 
 
-def library_index_missing(*, limit: int) -> int:
+def library_index_missing(
+    *, limit: int | None, progress: Progress = lambda done, total: None
+) -> int:
     """Catch-up for passages whose indexing task was lost or whose vectors are from an older
-    model: at most `limit` per run, so one run stays within the task time limit."""
-    ids = list(passages_missing_vectors().order_by("id").values_list("id", flat=True)[:limit])
-    embedded = passages_embed(passage_ids=ids)
+    model: at most `limit` per run (None: all), so one task run stays within its time limit."""
+    missing = passages_missing_vectors().order_by("id").values_list("id", flat=True)
+    ids = list(missing if limit is None else missing[:limit])
+    embedded = passages_embed(passage_ids=ids, progress=progress)
     if embedded:
         dispatch.enqueue_dense_refresh()
     return embedded
+
+
+def library_embedding_counts() -> tuple[int, int]:
+    """(passages with a vector from the current model, all passages): indexing progress."""
+    total = SourcePassage.objects.count()
+    return total - passages_missing_vectors().count(), total

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lab.progress import progress_bar
-from lab.retrieval import MODES, evaluate_retrieval
+from lab.retrieval import EMBEDDERS, MODES, evaluate_retrieval
 from library.evidence.embedder import EmbedderUnavailableError
 
 
@@ -27,6 +27,12 @@ class Command(BaseCommand):
             default="hybrid",
             help="lexical (BM25), dense (embeddings) or hybrid (both, fused); default hybrid.",
         )
+        parser.add_argument(
+            "--embedder",
+            choices=EMBEDDERS,
+            default="minilm",
+            help="Passage and claim vectors: the transformer (default) or the static model.",
+        )
         parser.add_argument("--json", action="store_true", help="End with a JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -40,6 +46,7 @@ class Command(BaseCommand):
                     options["queries"],
                     options["qrels"],
                     mode=options["mode"],
+                    embedder=options["embedder"],
                     progress=progress,
                 )
             except (ValueError, KeyError) as exc:
