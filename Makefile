@@ -66,11 +66,7 @@ format: $(VENV)/.dev-deps
 
 # Phase 1: the embedded default (SQLite; tasks in-process, e2e tests through a real worker on
 # the SQLite-backed broker). Phase 2: PostgreSQL + Redis with a real worker for e2e tests.
-# The phases share nothing (own database, own broker) and each runs on one core, so they run
-# side by side; each phase's output is printed, whole, when it ends.
-test: lint $(VENV)/.dev-deps test-tools
-	@echo "== SQLite and PostgreSQL + Redis phases run side by side; each prints when it ends =="
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+test: lint test-sqlite test-postgres
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); install it if missing.
 chromium:
