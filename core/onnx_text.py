@@ -7,6 +7,7 @@ its `tokenizer.json`, and neither process ever imports torch.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -62,3 +63,30 @@ def model_inputs(encodings: Sequence[Encoding], input_names: set[str]) -> dict[s
     if "token_type_ids" in input_names:
         feed["token_type_ids"] = types
     return feed
+
+
+class PairModel:
+    """An int8 cross-encoder: (claim, passage) pairs in, one output row per pair. Shared by the
+    reranker (one logit) and the stance model (three); sessions are locked per model, as a
+    worker's threads share one."""
+
+    def __init__(self, model_path: Path, tokenizer_path: Path, *, max_tokens: int, threads: int):
+        self.tokenizer = load_tokenizer(tokenizer_path, max_tokens=max_tokens)
+        self.session = open_session(model_path, threads=threads)
+        self.input_names = {node.name for node in self.session.get_inputs()}
+        self._lock = threading.Lock()
+
+    def run(
+        self, output: str, claim: str, passages: Sequence[str], *, width: int, batch_size: int = 16
+    ) -> npt.NDArray[np.float32]:
+        """`output` for each (claim, passage), shape (len(passages), width)."""
+        out = np.zeros((len(passages), width), dtype=np.float32)
+        if not passages:
+            return out
+        encodings = self.tokenizer.encode_batch([(claim or " ", p or " ") for p in passages])
+        for rows in length_batches(encodings, batch_size):
+            feed = model_inputs([encodings[i] for i in rows], self.input_names)
+            with self._lock:
+                (values,) = self.session.run([output], feed)
+            out[rows] = np.asarray(values, dtype=np.float32).reshape(len(rows), width)
+        return out

@@ -113,16 +113,36 @@ def hint_thresholds(labels: Sequence[str], probabilities: np.ndarray) -> dict[st
     }
 
 
-def train(path: Path, *, seed: int, folds: int = 5) -> tuple[StanceModel, dict[str, Any]]:
-    """Grouped CV (a claim's pairs never straddle folds), then fit on everything."""
-    claims, evidence, labels, groups = read_stance_jsonl(path)
+def stance_folds(groups: Sequence[str], folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Grouped folds (a claim's pairs never straddle two): the linear model's and the
+    cross-encoder's (lab.stance_training), so their out-of-fold predictions line up."""
+    return list(GroupKFold(n_splits=folds).split(np.zeros(len(groups)), groups=groups))
+
+
+def linear_out_of_fold(
+    claims: Sequence[str],
+    evidence: Sequence[str],
+    labels: Sequence[str],
+    groups: Sequence[str],
+    *,
+    folds: int,
+    seed: int,
+) -> np.ndarray:
+    """Out-of-fold probabilities (columns in LABELS order) of the linear pipeline."""
     pairs = [f"{c}{SEPARATOR}{e}" for c, e in zip(claims, evidence, strict=True)]
     y = np.asarray(labels)
     probabilities = np.zeros((len(y), len(LABELS)))
-    for fit_idx, test_idx in GroupKFold(n_splits=folds).split(pairs, y, groups):
+    for fit_idx, test_idx in stance_folds(groups, folds):
         pipeline = build_pipeline(seed).fit([pairs[i] for i in fit_idx], y[fit_idx])
         columns = [list(pipeline.classes_).index(label) for label in LABELS]
         probabilities[test_idx] = pipeline.predict_proba([pairs[i] for i in test_idx])[:, columns]
+    return probabilities
+
+
+def train(path: Path, *, seed: int, folds: int = 5) -> tuple[StanceModel, dict[str, Any]]:
+    """Grouped CV (a claim's pairs never straddle folds), then fit on everything."""
+    claims, evidence, labels, groups = read_stance_jsonl(path)
+    probabilities = linear_out_of_fold(claims, evidence, labels, groups, folds=folds, seed=seed)
     predicted = [LABELS[i] for i in probabilities.argmax(axis=1)]
     majority = max(set(labels), key=labels.count)
     hints = hint_thresholds(labels, probabilities)
@@ -134,7 +154,9 @@ def train(path: Path, *, seed: int, folds: int = 5) -> tuple[StanceModel, dict[s
         "majority_baseline": score(labels, [majority] * len(labels)),
         "hints": hints,
     }
-    return StanceModel(build_pipeline(seed).fit(pairs, y), hints["thresholds"]), card
+    pairs = [f"{c}{SEPARATOR}{e}" for c, e in zip(claims, evidence, strict=True)]
+    pipeline = build_pipeline(seed).fit(pairs, np.asarray(labels))
+    return StanceModel(pipeline, hints["thresholds"]), card
 
 
 def save(model: StanceModel, path: Path = MODEL_PATH) -> None:

@@ -153,11 +153,12 @@ def cascade_choice(
     }
 
 
-def mean_pool_classifier(source: Path) -> Any:
+def mean_pool_classifier(source: Path, *, outputs: int = 1) -> Any:
     """all-MiniLM-L6-v2 from `source` with mean pooling over the attention mask (the base
-    model's own pooling), dropout 0.1 and one linear logit; called positionally with
-    (input_ids, attention_mask, token_type_ids), as `export_int8` needs. Shared by the
-    check-worthiness model and the reranker (lab/reranker_training.py)."""
+    model's own pooling), dropout 0.1 and a linear head of `outputs` logits (one: a vector of
+    logits, not a column); called positionally with (input_ids, attention_mask,
+    token_type_ids), as `export_int8` needs. Shared by the check-worthiness model, the
+    reranker (lab/reranker_training.py) and the stance cross-encoder (lab/stance_training.py)."""
     import torch
     from transformers import AutoModel
 
@@ -168,7 +169,7 @@ def mean_pool_classifier(source: Path) -> Any:
                 str(source), local_files_only=True, attn_implementation="eager"
             )
             self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.bert.config.hidden_size, 1)
+            self.head = torch.nn.Linear(self.bert.config.hidden_size, outputs)
 
         def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
             tokens = self.bert(
@@ -176,7 +177,8 @@ def mean_pool_classifier(source: Path) -> Any:
             ).last_hidden_state
             weights = attention_mask.unsqueeze(-1).to(tokens.dtype)
             pooled = (tokens * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-            return self.head(self.dropout(pooled)).squeeze(-1)
+            logits = self.head(self.dropout(pooled))
+            return logits.squeeze(-1) if outputs == 1 else logits
 
     return Classifier()
 

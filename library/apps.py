@@ -25,7 +25,8 @@ class LibraryConfig(AppConfig):
         health.register(
             "model_stance",
             health.ModelLoads(
-                lambda: [stance.MODEL_PATH], lambda: stance.StanceModel.load(stance.MODEL_PATH)
+                lambda: [stance.MODEL_PATH, stance.CARD_PATH, stance.CROSS_ENCODER_PATH],
+                lambda: stance.StanceModel.load(stance.MODEL_PATH, threads=1),
             ),
         )
         health.register(

@@ -26,6 +26,31 @@ SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 RECORDED = Path(__file__).resolve().parent / "fixtures" / "recorded"
 
 
+# Tests of text and model code (training, evaluation, extraction) that never touch the
+# database (pytest-django refuses it to a test without the `db` fixture or `django_db` mark)
+# prove nothing more on PostgreSQL + Redis: they run once, in the SQLite phase.
+DATABASE_FREE_PACKAGES = ("tests/lab/", "tests/claims/extraction/")
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    root = Path(str(config.rootpath))
+    kept: list[pytest.Item] = []
+    once: list[pytest.Item] = []
+    for item in items:
+        where = Path(str(item.path)).relative_to(root).as_posix()
+        uses_database = item.get_closest_marker("django_db") is not None or bool(
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        database_free = where.startswith(DATABASE_FREE_PACKAGES) and not uses_database
+        (once if database_free else kept).append(item)
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def _fresh_queue_counts() -> None:
     """The queue's team-wide counts are cached across requests; each test starts without

@@ -6,8 +6,8 @@ nothing but its own files: importing it imports ctypes, glob, os and numpy and l
 the engine and the 71 MB model are memory-mapped when `E5()` is built (here, on first use).
 Neither the engine nor the Python code opens a socket (the engine's only imports are libc,
 libm and its bundled libgomp; README, "Cross-language matching"). One side effect:
-`E5(num_threads=n)` writes OMP_NUM_THREADS into the process environment, so the thread count
-is passed only when the deployment sets one (CLAIMDESK_EMBEDDER_THREADS).
+`E5(num_threads=n)` writes OMP_NUM_THREADS into the process environment: it gets
+CLAIMDESK_EMBEDDER_THREADS (1 by default; 0 passes none, leaving OpenMP's one per core).
 
 e5 wants a prefix: "query: " for symmetric tasks such as "is this the same claim", so every
 claim, new or reviewed, is embedded the same way. Vectors are unit length (a dot product is the

