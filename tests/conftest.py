@@ -26,11 +26,26 @@ SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 RECORDED = Path(__file__).resolve().parent / "fixtures" / "recorded"
 
 
-# Tests of text and model code (training, evaluation, extraction) that never touch the
-# database (pytest-django refuses it to a test without the `db` fixture or `django_db` mark)
-# prove nothing more on PostgreSQL + Redis: they run once, in the SQLite phase.
+# What runs once, in the SQLite phase (README, "Tests"), where PostgreSQL + Redis would add
+# nothing but minutes:
+# - tests of text and model code (training, evaluation, extraction) that never touch the
+#   database (pytest-django refuses it to a test without the `db` fixture or `django_db` mark);
+# - the browser tests: they check what pages and their scripts do, on the embedded default
+#   that `make run` serves; the views' database work is checked by the view and API tests, in
+#   both phases.
 DATABASE_FREE_PACKAGES = ("tests/lab/", "tests/claims/extraction/")
+BROWSER_PACKAGE = "tests/browser/"
 DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server"})
+
+
+def runs_once(where: str, item: pytest.Item) -> bool:
+    """Whether the test at `where` (relative to the project) runs in the SQLite phase only."""
+    if where.startswith(BROWSER_PACKAGE):
+        return True
+    uses_database = item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+    return where.startswith(DATABASE_FREE_PACKAGES) and not uses_database
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -41,11 +56,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     once: list[pytest.Item] = []
     for item in items:
         where = Path(str(item.path)).relative_to(root).as_posix()
-        uses_database = item.get_closest_marker("django_db") is not None or bool(
-            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
-        )
-        database_free = where.startswith(DATABASE_FREE_PACKAGES) and not uses_database
-        (once if database_free else kept).append(item)
+        (once if runs_once(where, item) else kept).append(item)
     if once:
         config.hook.pytest_deselected(items=once)
         items[:] = kept
