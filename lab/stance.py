@@ -113,6 +113,16 @@ def hint_thresholds(labels: Sequence[str], probabilities: np.ndarray) -> dict[st
     }
 
 
+def pair_strings(claims: Sequence[str], evidence: Sequence[str]) -> list[str]:
+    """The linear pipeline's input: "claim␞passage" per pair."""
+    return [f"{c}{SEPARATOR}{e}" for c, e in zip(claims, evidence, strict=True)]
+
+
+def predicted_labels(probabilities: np.ndarray) -> list[str]:
+    """The top label of each row (columns in LABELS order)."""
+    return [LABELS[i] for i in probabilities.argmax(axis=1)]
+
+
 def stance_folds(groups: Sequence[str], folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """Grouped folds (a claim's pairs never straddle two): the linear model's and the
     cross-encoder's (lab.stance_training), so their out-of-fold predictions line up."""
@@ -129,7 +139,7 @@ def linear_out_of_fold(
     seed: int,
 ) -> np.ndarray:
     """Out-of-fold probabilities (columns in LABELS order) of the linear pipeline."""
-    pairs = [f"{c}{SEPARATOR}{e}" for c, e in zip(claims, evidence, strict=True)]
+    pairs = pair_strings(claims, evidence)
     y = np.asarray(labels)
     probabilities = np.zeros((len(y), len(LABELS)))
     for fit_idx, test_idx in stance_folds(groups, folds):
@@ -143,7 +153,7 @@ def train(path: Path, *, seed: int, folds: int = 5) -> tuple[StanceModel, dict[s
     """Grouped CV (a claim's pairs never straddle folds), then fit on everything."""
     claims, evidence, labels, groups = read_stance_jsonl(path)
     probabilities = linear_out_of_fold(claims, evidence, labels, groups, folds=folds, seed=seed)
-    predicted = [LABELS[i] for i in probabilities.argmax(axis=1)]
+    predicted = predicted_labels(probabilities)
     majority = max(set(labels), key=labels.count)
     hints = hint_thresholds(labels, probabilities)
     card = {
@@ -154,8 +164,7 @@ def train(path: Path, *, seed: int, folds: int = 5) -> tuple[StanceModel, dict[s
         "majority_baseline": score(labels, [majority] * len(labels)),
         "hints": hints,
     }
-    pairs = [f"{c}{SEPARATOR}{e}" for c, e in zip(claims, evidence, strict=True)]
-    pipeline = build_pipeline(seed).fit(pairs, np.asarray(labels))
+    pipeline = build_pipeline(seed).fit(pair_strings(claims, evidence), np.asarray(labels))
     return StanceModel(pipeline, hints["thresholds"]), card
 
 

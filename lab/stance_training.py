@@ -35,7 +35,14 @@ import numpy as np
 
 from lab.checkworthiness import sha256_of
 from lab.onnx_export import export_int8
-from lab.stance import hint_thresholds, linear_out_of_fold, score, stance_folds
+from lab.stance import (
+    hint_thresholds,
+    linear_out_of_fold,
+    predicted_labels,
+    read_stance_jsonl,
+    score,
+    stance_folds,
+)
 from lab.transformer_training import Hyperparameters as FineTuneHyperparameters
 from lab.transformer_training import (
     begin_fine_tune,
@@ -86,8 +93,6 @@ class Hyperparameters(FineTuneHyperparameters):
 
 
 def climate_fever_pairs(path: Path) -> list[StancePair]:
-    from lab.stance import read_stance_jsonl
-
     claims, evidence, labels, groups = read_stance_jsonl(path)
     return [
         StancePair(c, e, label, f"climate-fever:{g}", "climate-fever")
@@ -141,10 +146,6 @@ def mix_scores(
         {"weight": w, **score(labels, predicted_labels(w * cross + (1 - w) * linear))}
         for w in MIX_WEIGHTS
     ]
-
-
-def predicted_labels(probabilities: FloatArray) -> list[str]:
-    return [LABELS[i] for i in probabilities.argmax(axis=1)]
 
 
 def train_cross_encoder(
@@ -204,9 +205,7 @@ def train_cross_encoder(
         for layer in model.bert.encoder.layer[bottom:]:
             out = layer(hidden, attention_mask=extended)
             hidden = out[0] if isinstance(out, tuple) else out
-        weights = mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-        return model.head(model.dropout(pooled))
+        return model.pooled_logits(hidden, mask)
 
     def fit(rows: Sequence[int], tag: str) -> list[float]:
         """Train the top from the base weights on `rows`; the mean loss of each epoch."""

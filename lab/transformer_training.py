@@ -175,10 +175,14 @@ def mean_pool_classifier(source: Path, *, outputs: int = 1) -> Any:
             tokens = self.bert(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
+            logits = self.pooled_logits(tokens, attention_mask)
+            return logits.squeeze(-1) if outputs == 1 else logits
+
+        def pooled_logits(self, tokens: Any, attention_mask: Any) -> Any:
+            """The head over the mean of the unmasked token states: (batch, outputs)."""
             weights = attention_mask.unsqueeze(-1).to(tokens.dtype)
             pooled = (tokens * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-            logits = self.head(self.dropout(pooled))
-            return logits.squeeze(-1) if outputs == 1 else logits
+            return self.head(self.dropout(pooled))
 
     return Classifier()
 
